@@ -1,0 +1,154 @@
+import { fileURLToPath } from 'node:url';
+import type { FastifyInstance } from 'fastify';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { createEmailChannel } from './channels/email.js';
+import { createOutboxChannel } from './channels/outbox.js';
+import { createPushChannel } from './channels/push.js';
+import { createSmsChannel } from './channels/sms.js';
+import type { EmailMessage, PushMessage, SmsMessage } from './channels/types.js';
+import type { Config } from './config.js';
+import { buildServer } from './http/server.js';
+import { createLogger } from './log.js';
+import type { Channels, PipelineDeps, Stores } from './queues/deps.js';
+import type { WorkerName } from './queues/names.js';
+import { createQueues, type Queues } from './queues/queues.js';
+import { startWorkers, type RunningWorkers } from './queues/workers.js';
+import { loadTemplates } from './render/engine.js';
+import { createIdempotencyStore } from './store/idempotency.js';
+import { createKeys } from './store/keys.js';
+import { createNotificationStore } from './store/notifications.js';
+import { createOrderStore } from './store/orders.js';
+import { createRecipientStore } from './store/recipients.js';
+import { assertNoEviction, createRedis } from './store/redis.js';
+import { createShipmentStore } from './store/shipments.js';
+import { createWebhookReceipts } from './store/webhook-receipts.js';
+
+/** Default templates ship beside the code: `templates/` at the package root. */
+export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../templates', import.meta.url));
+
+export interface StartOptions {
+  /** Which workers this process runs; empty for an API-only process. */
+  workers: readonly WorkerName[];
+  /** Start the HTTP server. @defaultValue true */
+  http?: boolean;
+  logger?: Logger;
+  templatesDir?: string;
+  /** Replace channels (tests, benchmark). */
+  channels?: Partial<Channels>;
+  now?: () => Date;
+}
+
+export interface App {
+  deps: PipelineDeps;
+  queues: Queues;
+  server: FastifyInstance | null;
+  workers: RunningWorkers;
+  redis: Redis;
+  /** Stops the HTTP server, drains in-flight jobs, closes connections. */
+  close(): Promise<void>;
+}
+
+function buildChannels(config: Config, logger: Logger): Channels {
+  const outbox = (name: 'email' | 'sms' | 'push', why: string) => {
+    logger.info({ channel: name, outbox: config.outboxDir }, `${name}: no provider configured (${why}); writing messages to the outbox`);
+    return createOutboxChannel(config.outboxDir, name);
+  };
+  let email;
+  if (config.smtpUrl) {
+    logger.info({ channel: 'email' }, `email: sending through SMTP ${new URL(config.smtpUrl).host}`);
+    email = createEmailChannel({ smtpUrl: config.smtpUrl, from: config.emailFrom });
+  } else email = outbox('email', 'SMTP_URL is unset');
+  let sms;
+  if (config.twilioAccountSid && config.twilioAuthToken) {
+    logger.info({ channel: 'sms' }, `sms: sending through Twilio${config.twilioApiBaseUrl ? ` at ${config.twilioApiBaseUrl}` : ''}`);
+    sms = createSmsChannel({
+      accountSid: config.twilioAccountSid,
+      authToken: config.twilioAuthToken,
+      ...(config.twilioFrom ? { from: config.twilioFrom } : {}),
+      ...(config.twilioMessagingServiceSid ? { messagingServiceSid: config.twilioMessagingServiceSid } : {}),
+      ...(config.twilioApiBaseUrl ? { apiBaseUrl: config.twilioApiBaseUrl } : {}),
+      statusCallbackUrl: `${config.publicBaseUrl.replace(/\/$/, '')}/webhooks/twilio/status`,
+    });
+  } else sms = outbox('sms', 'TWILIO_ACCOUNT_SID is unset');
+  let push;
+  if (config.vapidPublicKey && config.vapidPrivateKey && config.vapidSubject) {
+    logger.info({ channel: 'push' }, 'push: sending through web push (VAPID)');
+    push = createPushChannel({ vapidPublicKey: config.vapidPublicKey, vapidPrivateKey: config.vapidPrivateKey, subject: config.vapidSubject });
+  } else push = outbox('push', 'VAPID keys are unset');
+  return {
+    email: email as Channels['email'],
+    sms: sms as Channels['sms'],
+    push: push as Channels['push'],
+  } satisfies { email: { send(m: EmailMessage): unknown }; sms: { send(m: SmsMessage): unknown }; push: { send(m: PushMessage): unknown } };
+}
+
+/** The composition root: everything a process runs is built here from the parsed configuration. */
+export async function startApp(config: Config, options: StartOptions): Promise<App> {
+  const logger = options.logger ?? createLogger(config.logLevel);
+  const redis = createRedis(config.redisUrl);
+  try {
+    await assertNoEviction(redis);
+  } catch (err) {
+    redis.disconnect();
+    throw err;
+  }
+  if (config.signingSecretIsDefault) logger.warn('SIGNING_SECRET is unset: links are signed with the development default; set it before real recipients get messages');
+  const templates = await loadTemplates({ dir: options.templatesDir ?? DEFAULT_TEMPLATES_DIR });
+  const keys = createKeys(config.keyPrefix);
+  const stores: Stores = {
+    shipments: createShipmentStore(redis, keys),
+    orders: createOrderStore(redis, keys),
+    recipients: createRecipientStore(redis, keys),
+    notifications: createNotificationStore(redis, keys),
+    idempotency: createIdempotencyStore(redis, keys),
+  };
+  const queues = createQueues(redis, keys.bullPrefix);
+  const channels: Channels = { ...buildChannels(config, logger), ...options.channels };
+  const now = options.now ?? (() => new Date());
+  const deps: PipelineDeps = {
+    keys,
+    stores,
+    queues,
+    templates,
+    channels,
+    settings: { delayThresholdHours: config.delayThresholdHours, publicBaseUrl: config.publicBaseUrl, signingSecret: config.signingSecret },
+    logger,
+    now,
+  };
+
+  const workerConnection = createRedis(config.redisUrl, { forWorkers: true });
+  const workers = startWorkers(deps, options.workers, workerConnection, { concurrency: Math.max(...Object.values(config.concurrency as Record<string, number>)) });
+
+  let server: FastifyInstance | null = null;
+  if (options.http !== false) {
+    server = buildServer({
+      redis,
+      stores,
+      queues,
+      receipts: createWebhookReceipts(redis, keys),
+      settings: { adminToken: config.adminToken, webhookSecret: config.webhookSecret, bodyLimitBytes: config.bodyLimitBytes },
+      logger,
+      now,
+    });
+    await server.listen({ host: config.host, port: config.port });
+    logger.info({ url: `http://${config.host}:${server.server.address() && typeof server.server.address() === 'object' ? (server.server.address() as { port: number }).port : config.port}` }, 'HTTP server listening');
+  }
+  logger.info({ workers: options.workers }, 'workers started');
+
+  return {
+    deps,
+    queues,
+    server,
+    workers,
+    redis,
+    async close() {
+      if (server) await server.close();
+      await workers.close();
+      await queues.close();
+      await Promise.all([channels.email.close(), channels.sms.close(), channels.push.close()]);
+      await workerConnection.quit();
+      await redis.quit();
+    },
+  };
+}

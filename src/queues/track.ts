@@ -1,0 +1,64 @@
+import { applyUpdate } from '../domain/diff.js';
+import type { PendingTrigger } from '../store/shipments.js';
+import type { PipelineDeps } from './deps.js';
+import type { UpdateJob } from './payloads.js';
+import { UnrecoverableError } from 'bullmq';
+
+/** Two updates of one shipment racing each other retry the diff; this many losses in a row means something is wrong. */
+const MAX_COMMIT_ATTEMPTS = 200;
+
+export interface TrackOutcome {
+  changed: boolean;
+  triggers: string[];
+}
+
+/**
+ * Applies one normalized update to the stored shipment: diff in memory, commit by compare-and-set
+ * (the triggers are committed with the state, as pending), then enqueue one notify job per trigger
+ * and clear it from pending. A crash anywhere leaves either nothing committed (the retry redoes it)
+ * or pending triggers that the retry enqueues first.
+ */
+export async function processUpdate(deps: PipelineDeps, job: UpdateJob): Promise<TrackOutcome> {
+  const { shipments } = deps.stores;
+  const shipmentId = job.update.shipmentId;
+  await flushPending(deps, shipmentId);
+
+  for (let attempt = 0; attempt < MAX_COMMIT_ATTEMPTS; attempt++) {
+    const state = await shipments.get(shipmentId);
+    if (!state) throw new UnrecoverableError(`unknown shipment ${shipmentId}`);
+    const now = deps.now();
+    const result = applyUpdate(state, job.update, now, { delayThresholdHours: deps.settings.delayThresholdHours });
+    if (!result.changed) return { changed: false, triggers: [] };
+    const pending: PendingTrigger[] = result.triggers.map((t) => ({
+      ...t,
+      shipmentId,
+      updateId: job.updateId,
+      at: now.toISOString(),
+    }));
+    if (await shipments.commit(state.version, result.state, pending)) {
+      await enqueue(deps, state.orderId, pending);
+      return { changed: true, triggers: pending.map((t) => t.key) };
+    }
+  }
+  throw new Error(`shipment ${shipmentId} kept changing under ${MAX_COMMIT_ATTEMPTS} attempts to apply update ${job.updateId}`);
+}
+
+async function flushPending(deps: PipelineDeps, shipmentId: string): Promise<void> {
+  const pending = await deps.stores.shipments.pending(shipmentId);
+  if (pending.length === 0) return;
+  const state = await deps.stores.shipments.get(shipmentId);
+  if (state) await enqueue(deps, state.orderId, pending);
+}
+
+async function enqueue(deps: PipelineDeps, orderId: string, pending: PendingTrigger[]): Promise<void> {
+  for (const t of pending) {
+    await deps.queues.addNotify({
+      subject: { type: 'shipment', shipmentId: t.shipmentId, orderId },
+      kind: t.kind,
+      discriminator: t.discriminator,
+      causedBy: `update ${t.updateId}`,
+      triggeredAt: t.at,
+    });
+  }
+  if (pending[0]) await deps.stores.shipments.clearPending(pending[0].shipmentId, pending.map((t) => t.key));
+}

@@ -1,0 +1,56 @@
+import { Worker, type Job } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { backoffWithJitter } from './backoff.js';
+import type { PipelineDeps } from './deps.js';
+import { WORKER_QUEUE, type WorkerName } from './names.js';
+import { processNotify } from './notify.js';
+import type { NotifyJob, SendJob, UpdateJob } from './payloads.js';
+import { processSend } from './send.js';
+import { processUpdate } from './track.js';
+
+export interface WorkerOptions {
+  /** Jobs run at once per worker. @defaultValue 10 */
+  concurrency: number;
+}
+
+export interface RunningWorkers {
+  workers: Worker[];
+  /** Stops taking jobs and waits for the ones in flight (SIGTERM drain). */
+  close(): Promise<void>;
+}
+
+function processorFor(deps: PipelineDeps, name: WorkerName) {
+  switch (name) {
+    case 'track':
+      return (job: Job<UpdateJob>) => processUpdate(deps, job.data);
+    case 'notify':
+      return async (job: Job<NotifyJob>) => (await processNotify(deps, job.data)).map((r) => `${r.id} ${r.status}`);
+    case 'email':
+    case 'sms':
+    case 'push':
+      return (job: Job<SendJob>) =>
+        processSend(deps, name, job.data, { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
+  }
+}
+
+/** Starts the chosen workers; each gets its own blocking connection, as BullMQ requires. */
+export function startWorkers(deps: PipelineDeps, names: readonly WorkerName[], connection: Redis, options: WorkerOptions): RunningWorkers {
+  const workers = names.map((name) => {
+    const worker = new Worker(WORKER_QUEUE[name], processorFor(deps, name) as (job: Job) => Promise<unknown>, {
+      connection,
+      prefix: deps.keys.bullPrefix,
+      concurrency: options.concurrency,
+      settings: { backoffStrategy: backoffWithJitter },
+    });
+    // One bad job fails alone; the worker logs it and goes on.
+    worker.on('failed', (job, err) => deps.logger.warn({ queue: worker.name, jobId: job?.id, attemptsMade: job?.attemptsMade, err: err.message }, 'job failed'));
+    worker.on('error', (err) => deps.logger.error({ queue: worker.name, err: err.message }, 'worker error'));
+    return worker;
+  });
+  return {
+    workers,
+    async close() {
+      await Promise.all(workers.map((w) => w.close()));
+    },
+  };
+}
