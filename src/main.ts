@@ -118,7 +118,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
   };
 
   const workerConnection = createRedis(config.redisUrl, { forWorkers: true });
-  const workers = startWorkers(deps, options.workers, workerConnection, { concurrency: Math.max(...Object.values(config.concurrency as Record<string, number>)) });
+  const workers = startWorkers(deps, options.workers, workerConnection, { concurrency: config.concurrency });
 
   let server: FastifyInstance | null = null;
   if (options.http !== false) {

@@ -9,8 +9,8 @@ import { processSend } from './send.js';
 import { processUpdate } from './track.js';
 
 export interface WorkerOptions {
-  /** Jobs run at once per worker. @defaultValue 10 */
-  concurrency: number;
+  /** Jobs run at once, per worker. @defaultValue 10 for each */
+  concurrency: Partial<Record<WorkerName, number>>;
 }
 
 export interface RunningWorkers {
@@ -39,7 +39,7 @@ export function startWorkers(deps: PipelineDeps, names: readonly WorkerName[], c
     const worker = new Worker(WORKER_QUEUE[name], processorFor(deps, name) as (job: Job) => Promise<unknown>, {
       connection,
       prefix: deps.keys.bullPrefix,
-      concurrency: options.concurrency,
+      concurrency: options.concurrency[name] ?? 10,
       settings: { backoffStrategy: backoffWithJitter },
     });
     // One bad job fails alone; the worker logs it and goes on.
