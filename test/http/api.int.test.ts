@@ -1,0 +1,134 @@
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buyer, dropPrefix, order, REDIS_URL, seller, startTestApp, UPS_NUMBERS, type TestApp } from '../support/app.js';
+
+let app: TestApp;
+let redis: Redis;
+
+async function keyCount(): Promise<number> {
+  const [, keys] = await redis.scan('0', 'MATCH', `${app.config.keyPrefix}:*`, 'COUNT', 10_000);
+  return keys.length;
+}
+
+beforeAll(async () => {
+  // HTTP only: no workers, so every job the API enqueues stays visible in the queues.
+  app = await startTestApp({ workers: [] });
+  redis = new Redis(REDIS_URL);
+});
+afterAll(async () => {
+  await app.close();
+  await dropPrefix(app.config.keyPrefix);
+  await redis.quit();
+});
+
+describe('admin token', () => {
+  it('refuses /v1 without the bearer token, with the error body', async () => {
+    const res = await app.api('GET', '/v1/recipients/x', undefined, { authorization: 'Bearer wrong-token-wrong-token' });
+    expect(res.status).toBe(401);
+    expect(res.body.error).toMatchObject({ code: 'unauthorized', details: [{ field: 'authorization' }] });
+  });
+  it('leaves ops endpoints open', async () => {
+    expect((await fetch(`${app.baseUrl}/healthz`)).status).toBe(200);
+    const ready = await fetch(`${app.baseUrl}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toMatchObject({ redis: 'ok' });
+  });
+});
+
+describe('recipients', () => {
+  it('stores and returns a recipient', async () => {
+    const put = await app.api('PUT', '/v1/recipients/buyer-1', buyer({ timezone: 'America/New_York', preferences: { quietHours: { start: '21:00', end: '08:00' } } }));
+    expect(put.status).toBe(200);
+    const got = await app.api('GET', '/v1/recipients/buyer-1');
+    expect(got.body).toMatchObject({ id: 'buyer-1', role: 'buyer', timezone: 'America/New_York', pushSubscriptions: [] });
+  });
+
+  it.each([
+    ['phone', { phone: '555-0142' }],
+    ['email', { email: 'not-an-email' }],
+    ['timezone', { timezone: 'Mars/Olympus' }],
+    ['role', { role: 'king' }],
+    ['preferences.quietHours.start', { preferences: { quietHours: { start: '25:00', end: '08:00' } } }],
+  ])('names the bad field %s and stores nothing', async (field, patch) => {
+    const before = await keyCount();
+    const res = await app.api('PUT', '/v1/recipients/bad-1', buyer(patch));
+    expect(res.status).toBe(400);
+    expect(res.body.error.code).toBe('invalid_request');
+    expect(res.body.error.details.map((d: { field: string }) => d.field)).toContain(field);
+    expect(await keyCount()).toBe(before);
+  });
+
+  it('adds a browser push subscription', async () => {
+    const sub = { endpoint: 'https://push.example.com/send/abc', keys: { p256dh: 'B'.repeat(87), auth: 'A'.repeat(22) } };
+    const res = await app.api('POST', '/v1/recipients/buyer-1/push-subscriptions', sub);
+    expect(res.status).toBe(201);
+    expect((await app.api('GET', '/v1/recipients/buyer-1')).body.pushSubscriptions).toHaveLength(1);
+    const bad = await app.api('POST', '/v1/recipients/buyer-1/push-subscriptions', { ...sub, endpoint: 'http://insecure.example.com' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details[0].field).toBe('endpoint');
+  });
+});
+
+describe('orders and shipments', () => {
+  it('accepts an order (202) and enqueues order_confirmed once however often it is posted', async () => {
+    await app.api('PUT', '/v1/recipients/seller-1', seller());
+    expect((await app.api('POST', '/v1/orders', order('o-1'))).status).toBe(202);
+    expect((await app.api('POST', '/v1/orders', order('o-1'))).status).toBe(202);
+    const jobs = await app.queues.all.find((q) => q.name === 'notify')!.getJobs(['waiting', 'delayed', 'prioritized']);
+    expect(jobs.filter((j) => j.data.kind === 'order_confirmed' && j.data.subject.orderId === 'o-1')).toHaveLength(1);
+  });
+
+  it('refuses an order whose buyer is unknown, naming buyerId, and enqueues nothing', async () => {
+    const before = await app.queues.all.find((q) => q.name === 'notify')!.count();
+    const res = await app.api('POST', '/v1/orders', { ...order('o-2'), buyerId: 'nobody' });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details[0].field).toBe('buyerId');
+    expect(await app.queues.all.find((q) => q.name === 'notify')!.count()).toBe(before);
+  });
+
+  it('creates a shipment with carrier and tracking URL; 422 for a bad check digit', async () => {
+    const res = await app.api('POST', '/v1/shipments', { orderId: 'o-1', trackingNumber: UPS_NUMBERS[0] });
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ carrier: 'ups', trackingUrl: expect.stringContaining(UPS_NUMBERS[0]!) });
+    const again = await app.api('POST', '/v1/shipments', { orderId: 'o-1', trackingNumber: UPS_NUMBERS[0] });
+    expect(again.status).toBe(200);
+    expect(again.body.shipmentId).toBe(res.body.shipmentId);
+
+    const before = await keyCount();
+    const bad = await app.api('POST', '/v1/shipments', { orderId: 'o-1', trackingNumber: '1Z5R89390357567128' });
+    expect(bad.status).toBe(422);
+    expect(bad.body.error).toMatchObject({ code: 'invalid_tracking_number', details: { field: 'trackingNumber' } });
+    expect(await keyCount()).toBe(before);
+  });
+
+  it('accepts a tracking update (202) and names bad event fields', async () => {
+    const ok = await app.api('POST', '/v1/tracking-updates', {
+      trackingNumber: UPS_NUMBERS[0],
+      status: 'in_transit',
+      events: [{ time: '2026-11-18T10:00:00Z', status: 'in_transit', description: 'Picked up', location: 'Louisville, KY' }],
+    });
+    expect(ok.status).toBe(202);
+    const bad = await app.api('POST', '/v1/tracking-updates', { trackingNumber: UPS_NUMBERS[0], status: 'teleported', events: [{ time: 'yesterday', status: 'in_transit', description: 'x' }] });
+    expect(bad.status).toBe(400);
+    const fields = bad.body.error.details.map((d: { field: string }) => d.field);
+    expect(fields).toEqual(expect.arrayContaining(['status', 'events.0.time']));
+    const unknown = await app.api('POST', '/v1/tracking-updates', { trackingNumber: UPS_NUMBERS[1], status: 'in_transit', events: [] });
+    expect(unknown.status).toBe(422);
+    expect(unknown.body.error).toMatchObject({ code: 'unknown_shipment', details: [{ field: 'trackingNumber' }] });
+  });
+
+  it('answers malformed JSON with 400 and a body over 1 MiB with 413', async () => {
+    const malformed = await app.api('POST', '/v1/orders', '{"orderId": ');
+    expect(malformed.status).toBe(400);
+    expect(malformed.body.error.code).toBe('invalid_json');
+    const huge = await app.api('POST', '/v1/orders', JSON.stringify({ orderId: 'x'.repeat(1_100_000) }));
+    expect(huge.status).toBe(413);
+    expect(huge.body.error).toMatchObject({ code: 'body_too_large' });
+  });
+
+  it('lists notifications only with a filter', async () => {
+    const res = await app.api('GET', '/v1/notifications');
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].field).toBe('recipientId');
+  });
+});
