@@ -153,8 +153,6 @@ export interface Order {
   currency: string;
   createdAt: string;
   shipmentIds: string[];
-  /** Keys of order-level notifications already fired. */
-  fired: string[];
 }
 
 export const NOTIFICATION_STATUSES = [
