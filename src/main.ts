@@ -52,7 +52,7 @@ export interface App {
 function buildChannels(config: Config, logger: Logger): Channels {
   const outbox = (name: 'email' | 'sms' | 'push', why: string) => {
     logger.info({ channel: name, outbox: config.outboxDir }, `${name}: no provider configured (${why}); writing messages to the outbox`);
-    return createOutboxChannel(config.outboxDir, name);
+    return createOutboxChannel(config.outboxDir, name, { from: config.emailFrom });
   };
   let email;
   if (config.smtpUrl) {

@@ -10,6 +10,7 @@ import {
 } from '../channels/errors.js';
 import type { SendResult } from '../channels/types.js';
 import { isSuperseded } from '../domain/supersede.js';
+import { redactContacts } from '../log.js';
 import type { ChannelName, Recipient } from '../domain/types.js';
 import type { NotificationRecord } from '../store/notifications.js';
 import type { PipelineDeps } from './deps.js';
@@ -128,7 +129,8 @@ async function deliverPush(deps: PipelineDeps, record: NotificationRecord, recip
 
 async function recordFailure(deps: PipelineDeps, channel: ChannelName, record: NotificationRecord, recipient: Recipient, err: unknown, attempt: Attempt): Promise<void> {
   const now = deps.now();
-  const reason = err instanceof ChannelError ? err.providerMessage ?? err.message : err instanceof Error ? err.message : String(err);
+  // Provider replies often quote the address or number they refused; the log keeps neither.
+  const reason = redactContacts(err instanceof ChannelError ? err.providerMessage ?? err.message : err instanceof Error ? err.message : String(err));
   if (err instanceof HardBounceError) await deps.stores.recipients.suppress(recipient.id, 'email', `hard bounce: ${reason}`, now);
   if (err instanceof RecipientOptedOutError) await deps.stores.recipients.suppress(recipient.id, 'sms', `opted out: ${reason}`, now);
   const permanent = err instanceof PermanentChannelError;
