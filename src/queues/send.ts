@@ -67,7 +67,7 @@ export async function processSend(deps: PipelineDeps, channel: ChannelName, job:
     return 'sent';
   } catch (err) {
     await recordFailure(deps, channel, record, recipient, err, attempt);
-    throw err instanceof PermanentChannelError ? new UnrecoverableError(err.message) : err;
+    throw isPermanent(err) ? new UnrecoverableError(err instanceof Error ? err.message : String(err)) : err;
   } finally {
     await idempotency.release(record.id, lease);
   }
@@ -127,13 +127,20 @@ async function deliverPush(deps: PipelineDeps, record: NotificationRecord, recip
   return { providerId: accepted.join(' '), ...(gone.length ? { detail: `${gone.length} expired subscription(s) removed` } : {}) };
 }
 
+/** A broken template or context fails the same way on every retry: fail at once, like a provider's permanent error. */
+function isPermanent(err: unknown): boolean {
+  if (err instanceof PermanentChannelError) return true;
+  const code = (err as { code?: unknown } | null)?.code;
+  return code === 'ETEMPLATE' || code === 'ECONTEXT';
+}
+
 async function recordFailure(deps: PipelineDeps, channel: ChannelName, record: NotificationRecord, recipient: Recipient, err: unknown, attempt: Attempt): Promise<void> {
   const now = deps.now();
   // Provider replies often quote the address or number they refused; the log keeps neither.
   const reason = redactContacts(err instanceof ChannelError ? err.providerMessage ?? err.message : err instanceof Error ? err.message : String(err));
   if (err instanceof HardBounceError) await deps.stores.recipients.suppress(recipient.id, 'email', `hard bounce: ${reason}`, now);
   if (err instanceof RecipientOptedOutError) await deps.stores.recipients.suppress(recipient.id, 'sms', `opted out: ${reason}`, now);
-  const permanent = err instanceof PermanentChannelError;
+  const permanent = isPermanent(err);
   const lastAttempt = attempt.attemptsMade + 1 >= attempt.maxAttempts;
   if (permanent || lastAttempt) {
     await deps.stores.notifications.update(record.id, { status: 'failed', reason }, now, permanent ? 'permanent error' : `gave up after ${attempt.maxAttempts} attempts`);

@@ -7,7 +7,7 @@ import webpush from 'web-push';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPushChannel } from '../../src/channels/push.js';
 import type { NotificationRecord } from '../../src/store/notifications.js';
-import { buyer, dropPrefix, eventually, order, seller, startTestApp, UPS_NUMBERS, type TestApp } from '../support/app.js';
+import { buyer, dropPrefix, eventually, order, seller, startTestApp, testClock, UPS_NUMBERS, type TestApp } from '../support/app.js';
 import { startPushService, type PushService } from '../support/push-service.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
 import { startTwilioServer, type TwilioServer } from '../support/twilio-server.js';
@@ -16,6 +16,8 @@ let app: TestApp;
 let smtp: SmtpSink;
 let twilio: TwilioServer;
 let push: PushService;
+// The label is created at 12:00 UTC on the test clock; the carrier's scans come after it.
+const clock = testClock(Date.parse('2026-11-18T12:00:00.000Z'));
 
 beforeAll(async () => {
   [smtp, twilio, push] = await Promise.all([startSmtpSink(), startTwilioServer(), startPushService()]);
@@ -30,6 +32,7 @@ beforeAll(async () => {
       TWILIO_API_BASE_URL: twilio.baseUrl,
       PUBLIC_BASE_URL: 'https://notify.shop.example',
     },
+    now: clock.now,
     channels: { push: createPushChannel({ vapidPublicKey: vapid.publicKey, vapidPrivateKey: vapid.privateKey, subject: 'mailto:ops@shop.example', agent: push.agent }) },
   });
   await app.api('PUT', '/v1/recipients/buyer-1', buyer({ name: 'Ana García' }));
@@ -60,8 +63,8 @@ describe('an order and its parcel, end to end', () => {
     expect(mail.text).toContain('o-1');
     expect(smtp.header(mail, 'list-unsubscribe')).toMatch(/<https:\/\/notify\.shop\.example\/unsubscribe\?token=[^>]+>/);
     expect(smtp.header(mail, 'list-unsubscribe-post')).toBe('List-Unsubscribe=One-Click');
-    const [record] = (await notifications('recipientId=buyer-1')).filter((n) => n.kind === 'order_confirmed');
-    expect(record).toMatchObject({ channel: 'email', status: 'sent' });
+    const record = await eventually(async () => (await notifications('recipientId=buyer-1')).find((n) => n.kind === 'order_confirmed' && n.status === 'sent'), 'order_confirmed recorded as sent');
+    expect(record.channel).toBe('email');
     expect(smtp.header(mail, 'message-id')).toContain(record!.id);
   });
 
@@ -79,9 +82,10 @@ describe('an order and its parcel, end to end', () => {
   });
 
   it('first scan: shipped; out for delivery: SMS through Twilio; delivered with proof', async () => {
-    const scan = { time: '2026-11-18T08:00:00Z', status: 'in_transit', description: 'Picked up by carrier', location: 'Louisville, KY, US' };
-    const ofd = { time: '2026-11-18T09:00:00Z', status: 'out_for_delivery', description: 'Out for delivery', location: 'Brooklyn, NY, US' };
-    const delivered = { time: '2026-11-18T11:00:00Z', status: 'delivered', description: 'Delivered, front door', location: 'Brooklyn, NY, US' };
+    clock.advance(6 * 3_600_000);
+    const scan = { time: '2026-11-18T13:00:00Z', status: 'in_transit', description: 'Picked up by carrier', location: 'Louisville, KY, US' };
+    const ofd = { time: '2026-11-18T15:00:00Z', status: 'out_for_delivery', description: 'Out for delivery', location: 'Brooklyn, NY, US' };
+    const delivered = { time: '2026-11-18T17:00:00Z', status: 'delivered', description: 'Delivered, front door', location: 'Brooklyn, NY, US' };
     await app.api('POST', '/v1/tracking-updates', { shipmentId, status: 'in_transit', events: [scan] });
     await eventually(async () => (await notifications(`shipmentId=${shipmentId}`)).some((n) => n.kind === 'shipped' && n.status === 'sent'), 'shipped sent');
     await app.api('POST', '/v1/tracking-updates', { shipmentId, status: 'out_for_delivery', events: [scan, ofd] });
@@ -92,7 +96,7 @@ describe('an order and its parcel, end to end', () => {
       shipmentId,
       status: 'delivered',
       events: [scan, ofd, delivered],
-      proof: { time: '2026-11-18T11:00:00Z', signedBy: 'M. GARCIA', photoUrl: 'https://proof.example.com/p.jpg' },
+      proof: { time: '2026-11-18T17:00:00Z', signedBy: 'M. GARCIA', photoUrl: 'https://proof.example.com/p.jpg' },
     });
     const all = await eventually(async () => {
       const list = await notifications(`shipmentId=${shipmentId}`);
