@@ -6,20 +6,25 @@ import { startApp } from '../main.js';
 import { WORKER_NAMES } from '../queues/names.js';
 import type { NotificationRecord } from '../store/notifications.js';
 import { demoRedis, NoRedisError } from './redis-server.js';
-import { deliveryStory } from './story.js';
+import { deliveryStory, type Story } from './story.js';
 
 const say = (line = '') => process.stdout.write(`${line}\n`);
 
-/** A zone where it is daytime now, so the story is not held by quiet hours (the table would say so if it were). */
-function daytimeZone(now: Date, candidates: string[]): string {
-  for (const zone of candidates) {
-    const hour = Number(new Intl.DateTimeFormat('en-GB', { timeZone: zone, hour: '2-digit', hourCycle: 'h23' }).format(now));
-    if (hour >= 9 && hour < 19) return zone;
-  }
-  return candidates[0] ?? 'UTC';
-}
+const BUYER_ZONE = 'America/New_York';
+const SELLER_ZONE = 'America/Chicago';
 
-const ZONES = ['America/New_York', 'America/Los_Angeles', 'Pacific/Honolulu', 'Asia/Tokyo', 'Asia/Kolkata', 'Europe/Madrid', 'America/Sao_Paulo', 'Pacific/Auckland'];
+/** The story's clock: set to a moment of the story, it then runs at real speed. */
+function storyClock(start: Date) {
+  let base = start.getTime();
+  let setAt = Date.now();
+  return {
+    now: () => new Date(base + (Date.now() - setAt)),
+    set(to: Date) {
+      base = to.getTime();
+      setAt = Date.now();
+    },
+  };
+}
 
 function browserSubscription() {
   const ecdh = createECDH('prime256v1');
@@ -57,16 +62,18 @@ export async function runDemo(): Promise<number> {
   }
   const adminToken = randomBytes(24).toString('hex');
   const demoConfig: Config = { ...config, redisUrl: redis.url, host: '127.0.0.1', port: 0, adminToken, keyPrefix: `demo-${Date.now().toString(36)}` };
-  const app = await startApp(demoConfig, { workers: WORKER_NAMES, logger: createLogger('warn') });
+  const story = deliveryStory(new Date(), BUYER_ZONE);
+  const clock = storyClock(story.start);
+  const app = await startApp(demoConfig, { workers: WORKER_NAMES, logger: createLogger('error'), now: clock.now });
   try {
-    return await playStory(app.server!.server.address() as { port: number }, adminToken, app.deps.now, config);
+    return await playStory(app.server!.server.address() as { port: number }, adminToken, story, clock, config);
   } finally {
     await app.close();
     await redis.stop();
   }
 }
 
-async function playStory(address: { port: number }, token: string, now: () => Date, config: Config): Promise<number> {
+async function playStory(address: { port: number }, token: string, story: Story, clock: ReturnType<typeof storyClock>, config: Config): Promise<number> {
   const base = `http://127.0.0.1:${address.port}`;
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(base + path, {
@@ -78,16 +85,16 @@ async function playStory(address: { port: number }, token: string, now: () => Da
     if (res.status >= 400) throw new Error(`${method} ${path} → ${res.status}: ${JSON.stringify(json)}`);
     return json;
   };
-  const start = now();
-  const buyerZone = daytimeZone(start, ZONES);
-  const sellerZone = daytimeZone(start, [...ZONES].reverse());
-  say('shipment-notifier demo: one order, one parcel, the whole pipeline (HTTP API → Redis queues → workers → channels)');
+  const buyerZone = BUYER_ZONE;
+  const sellerZone = SELLER_ZONE;
+  const local = (t: Date) => t.toLocaleString('en-US', { timeZone: BUYER_ZONE, weekday: 'short', hour: '2-digit', minute: '2-digit' });
+  say('shipment-notifier demo: one order, one parcel, four days replayed through the whole pipeline (HTTP API → Redis queues → workers → channels)');
   say(`email: ${config.smtpUrl ? `SMTP ${new URL(config.smtpUrl).host}` : `outbox ${config.outboxDir}`} · sms: ${config.twilioAccountSid ? 'Twilio' : 'outbox'} · push: ${config.vapidPublicKey ? 'web push' : 'outbox'}`);
   say();
   await call('PUT', '/v1/recipients/buyer-ana', { role: 'buyer', name: 'Ana García', email: 'ana@example.com', phone: '+12125550142', locale: 'en', timezone: buyerZone });
   await call('POST', '/v1/recipients/buyer-ana/push-subscriptions', browserSubscription());
   await call('PUT', '/v1/recipients/seller-acme', { role: 'seller', name: 'Acme Outdoor Co.', email: 'ops@acme-outdoor.example', phone: '+13125550199', locale: 'en', timezone: sellerZone });
-  say(`• buyer Ana (${buyerZone}, email + SMS + browser push) and seller Acme (${sellerZone}) registered`);
+  say(`• buyer Ana (${buyerZone}, email + SMS + browser push) and seller Acme (${sellerZone}) registered; times below are the buyer's`);
   await call('POST', '/v1/orders', { orderId: 'TTS-576461413038785752', buyerId: 'buyer-ana', sellerId: 'seller-acme', items: [{ name: 'Trail running shoes', quantity: 1, price: 89.9 }, { name: 'Merino socks (3 pack)', quantity: 2, price: 14.5 }], total: 118.9, currency: 'USD' });
   const shipment = await call('POST', '/v1/shipments', { orderId: 'TTS-576461413038785752', trackingNumber: '1Z5R89390357567127' });
   const shipmentId = String(shipment.shipmentId);
@@ -111,11 +118,11 @@ async function playStory(address: { port: number }, token: string, now: () => Da
       say(`    → ${n.role} ${n.channel.padEnd(5)} ${n.kind} ${n.status}${n.reason ? ` (${n.reason})` : ''}`);
     }
   };
-  say('• label created');
+  say(`• ${local(story.start)} — label created`);
   report(await settle(1));
-  const steps = deliveryStory(start);
-  for (const step of steps) {
-    say(`• ${step.title}`);
+  for (const step of story.steps) {
+    clock.set(step.at);
+    say(`• ${local(step.at)} — ${step.title}`);
     await call('POST', '/v1/tracking-updates', { shipmentId, ...step.update });
     report(await settle(step.update.events.length + 1));
   }
@@ -127,7 +134,7 @@ async function playStory(address: { port: number }, token: string, now: () => Da
   const sent = all.filter((n) => n.status === 'sent').length;
   let files = 0;
   try {
-    files = readdirSync(config.outboxDir, { recursive: true }).length;
+    files = readdirSync(config.outboxDir, { recursive: true, withFileTypes: true }).filter((e) => e.isFile()).length;
   } catch {
     files = 0;
   }

@@ -42,7 +42,10 @@ export interface TrackingUpdate {
 export interface ShipmentState {
   id: string;
   orderId: string;
+  /** Carrier slug: `ups`, `usps`, `fedex`, `dhl`… */
   carrier: string;
+  /** Carrier as people write it (`UPS`, `FedEx`), for messages. */
+  carrierName?: string;
   trackingNumber: string;
   trackingUrl: string;
   status: ShipmentStatus;

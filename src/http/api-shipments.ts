@@ -19,7 +19,8 @@ export function registerShipmentRoutes(app: FastifyInstance, deps: HttpDeps): vo
     // Derived from the number, so a retried POST finds the same shipment.
     const shipmentId = input.shipmentId ?? `shp_${createHash('sha256').update(`${info.carrier}:${info.trackingNumber}`).digest('hex').slice(0, 20)}`;
     const now = deps.now();
-    const { owner, created } = await shipments.create(newShipmentState({ id: shipmentId, orderId: input.orderId, carrier: info.carrier, trackingNumber: info.trackingNumber, trackingUrl: info.trackingUrl }, now));
+    const state = newShipmentState({ id: shipmentId, orderId: input.orderId, carrier: info.carrier, trackingNumber: info.trackingNumber, trackingUrl: info.trackingUrl }, now);
+    const { owner, created } = await shipments.create({ ...state, carrierName: info.carrierName });
     if (owner === null || owner !== shipmentId) {
       throw new ApiError(409, 'conflict', owner ? `Tracking number ${info.trackingNumber} already belongs to shipment "${owner}".` : `Shipment "${shipmentId}" exists with another tracking number.`, [{ field: owner ? 'trackingNumber' : 'shipmentId', message: 'already registered' }]);
     }

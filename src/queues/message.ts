@@ -23,7 +23,7 @@ export function templateContext(
     shipment: shipment
       ? {
           id: shipment.id,
-          carrier: shipment.carrier,
+          carrier: shipment.carrierName ?? shipment.carrier,
           trackingNumber: shipment.trackingNumber,
           trackingUrl: shipment.trackingUrl,
           status: shipment.status,
