@@ -4,6 +4,7 @@
  * local SMTP sink, beside raw BullMQ and raw nodemailer measured in the same run on the same sink.
  * Prints the figures and writes them to bench/results/.
  */
+import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
@@ -22,8 +23,11 @@ const arg = (name: string, fallback: number) => {
 };
 const N = arg('updates', 2000);
 const HTTP_CONCURRENCY = arg('http-concurrency', 32);
+const PACED = arg('paced', 300);
 const REDIS_URL = process.argv.includes('--redis') ? process.argv[process.argv.indexOf('--redis') + 1]! : 'redis://127.0.0.1:6379';
 const TOKEN = randomBytes(16).toString('hex');
+/** Worker processes beside the API process, as the service scales out. @defaultValue 1 */
+const WORKER_PROCESSES = arg('worker-processes', 1);
 
 function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
@@ -39,8 +43,13 @@ async function pool<T>(items: T[], concurrency: number, fn: (item: T) => Promise
 async function main(): Promise<void> {
   const sink = await startBenchSink();
   const prefix = `bench${randomBytes(4).toString('hex')}`;
-  const config = { ...parseConfig({ REDIS_URL, KEY_PREFIX: prefix, ADMIN_TOKEN: TOKEN, SMTP_URL: sink.url, LOG_LEVEL: 'silent', CONCURRENCY: 'track=20,notify=20,email=20' }), port: 0 };
-  const app = await startApp(config, { workers: WORKER_NAMES, logger: createLogger('silent') });
+  const env = { REDIS_URL, KEY_PREFIX: prefix, ADMIN_TOKEN: TOKEN, SMTP_URL: sink.url, LOG_LEVEL: 'silent', CONCURRENCY: 'track=20,notify=20,email=20' };
+  const config = { ...parseConfig(env), port: 0 };
+  // The API (and this load generator) in this process; the workers in their own, as deployed.
+  const app = await startApp(config, { workers: WORKER_PROCESSES > 0 ? [] : WORKER_NAMES, logger: createLogger('silent') });
+  const workers = Array.from({ length: WORKER_PROCESSES }, () =>
+    spawn(process.execPath, [...(process.argv.includes('--profile-workers') ? ['--cpu-prof', '--cpu-prof-dir=/tmp/prof2'] : []), '--import', 'tsx', 'src/cli.ts', 'worker'], { env: { ...env, PATH: process.env.PATH ?? '' }, stdio: 'inherit' }),
+  );
   const base = `http://127.0.0.1:${(app.server!.server.address() as { port: number }).port}`;
   const api = async (method: string, path: string, body: unknown) => {
     const res = await fetch(base + path, { method, headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -49,11 +58,11 @@ async function main(): Promise<void> {
   };
 
   // Setup (not timed): one buyer who wants the "shipped" email only, one seller, N orders with a shipment each.
-  process.stdout.write(`setting up ${N} shipments… `);
+  process.stdout.write(`setting up ${N + PACED} shipments… `);
   const quiet = Object.fromEntries(['order_confirmed', 'label_created'].map((k) => [k, { email: false, push: false, sms: false }]));
   await api('PUT', '/v1/recipients/b', { role: 'buyer', name: 'Bench Buyer', email: 'buyer@example.com', timezone: 'UTC', preferences: { channels: { push: { enabled: false }, sms: { enabled: false } }, kinds: quiet } });
   await api('PUT', '/v1/recipients/s', { role: 'seller', name: 'Bench Seller', email: 'seller@example.com', timezone: 'UTC' });
-  const numbers = trackingNumbers(N);
+  const numbers = trackingNumbers(N + PACED);
   const shipmentIds: string[] = [];
   await pool(numbers.map((tn, i) => ({ tn, i })), HTTP_CONCURRENCY, async ({ tn, i }) => {
     await api('POST', '/v1/orders', { orderId: `bo-${i}`, buyerId: 'b', sellerId: 's', items: [{ name: 'Shoes', quantity: 1, price: 10 }], total: 10, currency: 'USD' });
@@ -62,43 +71,60 @@ async function main(): Promise<void> {
   await waitIdle(app.queues.all);
   process.stdout.write('done\n');
 
-  // Timed: one first-scan update per shipment → one "shipped" email each.
-  const sentAt = new Map<string, number>();
-  const start = performance.now();
-  await pool(shipmentIds.map((id, i) => ({ id, i })), HTTP_CONCURRENCY, async ({ id }) => {
-    const msgId = notificationId(id, 'shipped', '-', 'b', 'email');
-    sentAt.set(msgId, performance.now());
-    await api('POST', '/v1/tracking-updates', { shipmentId: id, status: 'in_transit', events: [{ time: new Date().toISOString(), status: 'in_transit', description: 'Picked up', location: 'Louisville, KY' }] });
-  });
-  const ingested = performance.now();
-  const latencies: number[] = [];
-  const deadline = Date.now() + 300_000;
-  let tracked = 0;
-  while (latencies.length < N && Date.now() < deadline) {
-    latencies.length = 0;
-    for (const [id, at] of sink.arrivals) {
-      const m = /<(ntf_[0-9a-f]+)@/.exec(id);
-      const t0 = m ? sentAt.get(m[1]!) : undefined;
-      if (t0 !== undefined) latencies.push(at - t0);
+  /** Posts one first-scan update per shipment (→ one "shipped" email each) and waits for every email. */
+  const phase = async (ids: string[], send: (post: (id: string) => Promise<void>) => Promise<void>) => {
+    const sentAt = new Map<string, number>();
+    const post = async (id: string) => {
+      sentAt.set(notificationId(id, 'shipped', '-', 'b', 'email'), performance.now());
+      await api('POST', '/v1/tracking-updates', { shipmentId: id, status: 'in_transit', events: [{ time: new Date().toISOString(), status: 'in_transit', description: 'Picked up', location: 'Louisville, KY' }] });
+    };
+    const start = performance.now();
+    await send(post);
+    const latencies: number[] = [];
+    let end = start;
+    const deadline = Date.now() + 300_000;
+    while (latencies.length < ids.length && Date.now() < deadline) {
+      latencies.length = 0;
+      for (const [id, at] of sink.arrivals) {
+        const t0 = sentAt.get(/<(ntf_[0-9a-f]+)@/.exec(id)?.[1] ?? '');
+        if (t0 !== undefined) {
+          latencies.push(at - t0);
+          end = Math.max(end, at);
+        }
+      }
+      await new Promise((r) => setTimeout(r, 50));
     }
-    if (!tracked && (await app.queues.all[0]!.getJobCounts('waiting', 'active')).waiting === 0) tracked = performance.now();
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  const end = Math.max(...[...sink.arrivals.values()]);
-  if (latencies.length < N) throw new Error(`only ${latencies.length} of ${N} emails arrived`);
+    if (latencies.length < ids.length) throw new Error(`only ${latencies.length} of ${ids.length} emails arrived`);
+    latencies.sort((x, y) => x - y);
+    return { seconds: (end - start) / 1000, latencies };
+  };
+
+  // Saturated: all N as fast as HTTP_CONCURRENCY clients can post; gives throughput.
+  const saturated = await phase(shipmentIds.slice(0, N), (post) => pool(shipmentIds.slice(0, N), HTTP_CONCURRENCY, post));
+  // Paced: at a quarter of that throughput, so the latency is the pipeline's, not the queue's backlog.
+  const rate = Math.max(1, Math.round((N / saturated.seconds) / 4));
+  const pacedIds = shipmentIds.slice(N);
+  const paced = await phase(pacedIds, async (post) => {
+    const t0 = performance.now();
+    await Promise.all(pacedIds.map(async (id, i) => {
+      await new Promise((r) => setTimeout(r, Math.max(0, t0 + (i * 1000) / rate - performance.now())));
+      await post(id);
+    }));
+  });
+  await Promise.all(workers.map((w) => new Promise((ok) => (w.once('exit', ok), w.kill('SIGTERM')))));
   await app.close();
 
-  latencies.sort((a, b) => a - b);
-  const pipelineSeconds = (end - start) / 1000;
   const result = {
     when: new Date().toISOString(),
     machine: { cpus: cpus().length, cpuModel: cpus()[0]?.model, memoryGiB: Math.round(totalmem() / 2 ** 30), node: process.version },
     updates: N,
+    workerProcesses: WORKER_PROCESSES,
     pipeline: {
-      ingestSeconds: (ingested - start) / 1000,
-      updatesPerSecond: N / pipelineSeconds,
-      notificationsPerSecond: latencies.length / pipelineSeconds,
-      latencyMs: { p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies[latencies.length - 1] },
+      updatesPerSecond: N / saturated.seconds,
+      notificationsPerSecond: saturated.latencies.length / saturated.seconds,
+      saturatedLatencyMs: { p50: percentile(saturated.latencies, 50), p99: percentile(saturated.latencies, 99) },
+      paced: { updates: PACED, ratePerSecond: rate },
+      latencyMs: { p50: percentile(paced.latencies, 50), p99: percentile(paced.latencies, 99), max: paced.latencies[paced.latencies.length - 1] },
     },
     ceilings: {} as Record<string, Throughput>,
     ratios: {} as Record<string, number>,
@@ -111,11 +137,11 @@ async function main(): Promise<void> {
 
   const f = (n: number) => n.toFixed(n < 10 ? 2 : 0);
   console.log(`
-pipeline (HTTP → track → notify → email → SMTP sink), ${N} updates
+pipeline (HTTP → track → notify → email → SMTP sink), ${N} updates, API process + ${WORKER_PROCESSES} worker process(es)
   updates/s              ${f(result.pipeline.updatesPerSecond)}
   notifications/s        ${f(result.pipeline.notificationsPerSecond)}
-  update → accepted p50  ${f(result.pipeline.latencyMs.p50)} ms
-  update → accepted p99  ${f(result.pipeline.latencyMs.p99)} ms
+  update → accepted p50  ${f(result.pipeline.latencyMs.p50)} ms, p99 ${f(result.pipeline.latencyMs.p99)} ms  (paced: ${PACED} updates at ${rate}/s)
+  same, saturated        p50 ${f(result.pipeline.saturatedLatencyMs.p50)} ms, p99 ${f(result.pipeline.saturatedLatencyMs.p99)} ms  (queue backlog included)
 ceilings, same run
   raw BullMQ (no-op add + process)   ${f(result.ceilings.rawBullmq.perSecond)} jobs/s
   raw nodemailer → same sink          ${f(result.ceilings.rawNodemailer.perSecond)} mails/s

@@ -24,6 +24,25 @@ export interface HelperSpec {
 /** Block helpers kept from Handlebars; each takes exactly one argument. `lookup` and `log` are removed. */
 export const BLOCK_HELPERS = ['if', 'unless', 'each', 'with'] as const;
 
+/**
+ * Intl formatters cost far more to build than to use, and messages reuse a handful of
+ * (locale, zone, style) combinations: keep them, bounded.
+ */
+const formatters = new Map<string, Intl.DateTimeFormat | Intl.NumberFormat>();
+function cached<T extends Intl.DateTimeFormat | Intl.NumberFormat>(key: string, make: () => T): T {
+  let f = formatters.get(key) as T | undefined;
+  if (!f) {
+    f = make();
+    if (formatters.size > 2000) formatters.clear();
+    formatters.set(key, f);
+  }
+  return f;
+}
+const dateFormat = (locale: string, options: Intl.DateTimeFormatOptions) =>
+  cached(`d|${locale}|${JSON.stringify(options)}`, () => new Intl.DateTimeFormat(locale, options));
+const numberFormat = (locale: string, options: Intl.NumberFormatOptions) =>
+  cached(`n|${locale}|${JSON.stringify(options)}`, () => new Intl.NumberFormat(locale, options));
+
 const DATE_STYLES: Record<string, Intl.DateTimeFormatOptions> = {
   long: { weekday: 'long', month: 'long', day: 'numeric' },
   short: { month: 'short', day: 'numeric' },
@@ -95,7 +114,7 @@ function formatDate(value: unknown, options: HelperOptions): string {
   const { locale, timeZone } = dataOf(options);
   // A bare date is a calendar day, not midnight UTC: showing it in the reader's zone would move it a day back.
   const zone = parsed.dateOnly ? 'UTC' : timeZone;
-  return plainSpaces(new Intl.DateTimeFormat(locale, { ...format, timeZone: zone }).format(parsed.date));
+  return plainSpaces(dateFormat(locale, { ...format, timeZone: zone }).format(parsed.date));
 }
 
 function formatDateTime(value: unknown, options: HelperOptions): string {
@@ -104,7 +123,7 @@ function formatDateTime(value: unknown, options: HelperOptions): string {
   if (parsed.dateOnly) return formatDate(value, { ...options, hash: {} });
   const { locale, timeZone } = dataOf(options);
   const format: Intl.DateTimeFormatOptions = { ...DATE_STYLES.long, hour: 'numeric', minute: '2-digit', timeZone };
-  return plainSpaces(new Intl.DateTimeFormat(locale, format).format(parsed.date));
+  return plainSpaces(dateFormat(locale, format).format(parsed.date));
 }
 
 function formatMoney(amount: unknown, currency: unknown, options: HelperOptions): string {
@@ -112,7 +131,7 @@ function formatMoney(amount: unknown, currency: unknown, options: HelperOptions)
   if (amount === null || amount === undefined || Number.isNaN(value)) return '';
   const code = typeof currency === 'string' ? currency.toUpperCase() : '';
   try {
-    return plainSpaces(new Intl.NumberFormat(dataOf(options).locale, { style: 'currency', currency: code }).format(value));
+    return plainSpaces(numberFormat(dataOf(options).locale, { style: 'currency', currency: code }).format(value));
   } catch {
     // An unknown currency code should not stop a delivery notice; show the amount and the code as given.
     return `${value.toFixed(2)} ${code}`.trim();

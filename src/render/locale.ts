@@ -6,12 +6,18 @@
 /** Where every lookup ends; the shipped templates are complete for it. */
 export const DEFAULT_LOCALE = 'en';
 
+const canonicalCache = new Map<string, string | undefined>();
+
 function canonical(tag: string): string | undefined {
+  if (canonicalCache.has(tag)) return canonicalCache.get(tag);
+  let value: string | undefined;
   try {
-    return Intl.getCanonicalLocales(tag)[0];
+    value = Intl.getCanonicalLocales(tag)[0];
   } catch {
-    return undefined;
+    value = undefined;
   }
+  if (canonicalCache.size < 1000) canonicalCache.set(tag, value);
+  return value;
 }
 
 /**
@@ -44,10 +50,18 @@ export function formattingLocale(recipientLocale: string, templateLocale: string
 
 /** The recipient's zone if Intl knows it, else UTC (a wrong hour beats a failed notification). */
 export function validTimeZone(zone: string): string {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: zone });
-    return zone;
-  } catch {
-    return 'UTC';
+  let known = zoneCache.get(zone);
+  if (known === undefined) {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: zone });
+      known = zone;
+    } catch {
+      known = 'UTC';
+    }
+    // Building an Intl formatter is the costly part of rendering; zones are few, so remember them.
+    if (zoneCache.size < 1000) zoneCache.set(zone, known);
   }
+  return known;
 }
+
+const zoneCache = new Map<string, string>();

@@ -1,17 +1,18 @@
 import type { Redis } from 'ioredis';
+import { runScript, script } from './scripts.js';
 
 /**
  * Small JSON documents kept in a hash (`doc`, `version`) and changed by compare-and-set.
  * WATCH/MULTI would need a connection per caller (a shared connection's UNWATCH or EXEC from another
  * caller silently drops our WATCH); a version check in one Lua call is safe on a shared connection.
  */
-const CAS_LUA = `
+const CAS = script(`
 local current = redis.call('HGET', KEYS[1], 'version')
 if current == false then current = '-1' end
 if current ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'version', tostring(tonumber(ARGV[1]) + 1), 'doc', ARGV[2])
 return 1
-`;
+`);
 
 export class ContentionError extends Error {
   readonly code = 'ECONTENTION';
@@ -25,7 +26,7 @@ export async function readDocument<T>(redis: Redis, key: string): Promise<{ doc:
 
 /** Writes the document only if absent; returns true when this call created it. */
 export async function createDocument<T>(redis: Redis, key: string, doc: T): Promise<boolean> {
-  return (await redis.eval(CAS_LUA, 1, key, '-1', JSON.stringify(doc))) === 1;
+  return (await runScript(redis, CAS, [key], ['-1', JSON.stringify(doc)])) === 1;
 }
 
 /** Replaces the document whatever its version. */
@@ -47,7 +48,7 @@ export async function updateDocument<T>(
     const current = await readDocument<T>(redis, key);
     if (!current) return null;
     if (!change(current.doc)) return current.doc;
-    const ok = await redis.eval(CAS_LUA, 1, key, String(current.version), JSON.stringify(current.doc));
+    const ok = await runScript(redis, CAS, [key], [String(current.version), JSON.stringify(current.doc)]);
     if (ok === 1) return current.doc;
   }
   throw new ContentionError(`${key} changed ${maxAttempts} times while we tried to update it`);

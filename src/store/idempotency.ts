@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { Keys } from './keys.js';
+import { runScript, script } from './scripts.js';
 
 /**
  * The record that makes sending effectively-once. A channel job first looks for the "sent" record
@@ -16,10 +17,10 @@ export interface IdempotencyStore {
   markSent(notificationId: string, providerId: string): Promise<void>;
 }
 
-const RELEASE_LUA = `
+const RELEASE = script(`
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
 return 0
-`;
+`);
 
 /** Sent records outlive any retry or redelivery window by far. @defaultValue 30 days */
 const SENT_TTL_SECONDS = 30 * 24 * 3600;
@@ -33,7 +34,7 @@ export function createIdempotencyStore(redis: Redis, keys: Keys): IdempotencySto
       return ok === 'OK' ? token : null;
     },
     async release(id, token) {
-      await redis.eval(RELEASE_LUA, 1, keys.sending(id), token);
+      await runScript(redis, RELEASE, [keys.sending(id)], [token]);
     },
     async markSent(id, providerId) {
       await redis.set(keys.sent(id), providerId || 'sent', 'EX', SENT_TTL_SECONDS);

@@ -59,12 +59,12 @@ export function createNotificationStore(redis: Redis, keys: Keys): NotificationS
       const multi = redis.multi().zadd(keys.notificationsByRecipient(record.recipientId), score, record.id);
       multi.zadd(keys.notificationsByOrder(record.orderId), score, record.id);
       if (record.shipmentId) multi.zadd(keys.notificationsByShipment(record.shipmentId), score, record.id);
-      await multi.exec();
-      await addTrail(record.id, {
+      const decided: TrailEntry = {
         at: record.createdAt,
         step: 'decided',
         detail: `${record.status}${record.reason ? ` (${record.reason})` : ''}; caused by ${record.causedBy}`,
-      });
+      };
+      await multi.rpush(keys.notificationTrail(record.id), JSON.stringify(decided)).exec();
       return true;
     },
     async get(id) {

@@ -13,6 +13,9 @@ export function createRedis(url: string, options: { forWorkers?: boolean } = {})
     maxRetriesPerRequest: options.forWorkers ? null : 3,
     enableReadyCheck: true,
     lazyConnect: false,
+    // Many jobs run at once, each a few commands: commands issued in the same tick share one
+    // socket write instead of one syscall each (the largest cost in a worker's profile).
+    enableAutoPipelining: !options.forWorkers,
   });
 }
 

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { ShipmentState, Trigger } from '../domain/types.js';
 import { readDocument } from './documents.js';
+import { runScript, script } from './scripts.js';
 import type { Keys } from './keys.js';
 
 /**
@@ -8,24 +9,24 @@ import type { Keys } from './keys.js';
  * Redis only checks that nobody committed in between, and in the same step records the triggers the
  * diff produced as "pending", so a crash before they are enqueued cannot lose them.
  */
-const COMMIT_LUA = `
+const COMMIT = script(`
 local current = redis.call('HGET', KEYS[1], 'version')
 if current == false then current = '-1' end
 if current ~= ARGV[1] then return 0 end
 redis.call('HSET', KEYS[1], 'version', ARGV[2], 'doc', ARGV[3])
 for i = 4, #ARGV, 2 do redis.call('HSET', KEYS[2], ARGV[i], ARGV[i + 1]) end
 return 1
-`;
+`);
 
 /** Registers a shipment once per (carrier, tracking number); returns the id that owns the number. */
-const CREATE_LUA = `
+const CREATE = script(`
 local owner = redis.call('GET', KEYS[2])
 if owner then return {owner, 0} end
 if redis.call('HSETNX', KEYS[1], 'doc', ARGV[2]) == 0 then return {'', 0} end
 redis.call('HSET', KEYS[1], 'version', '0')
 redis.call('SET', KEYS[2], ARGV[1])
 return {ARGV[1], 1}
-`;
+`);
 
 export interface PendingTrigger extends Trigger {
   shipmentId: string;
@@ -58,14 +59,7 @@ export function createShipmentStore(redis: Redis, keys: Keys): ShipmentStore {
       return (await readDocument<ShipmentState>(redis, keys.shipment(id)))?.doc ?? null;
     },
     async create(state) {
-      const [owner, created] = (await redis.eval(
-        CREATE_LUA,
-        2,
-        keys.shipment(state.id),
-        keys.trackingIndex(state.carrier, state.trackingNumber),
-        state.id,
-        JSON.stringify(state),
-      )) as [string, number];
+      const [owner, created] = (await runScript(redis, CREATE, [keys.shipment(state.id), keys.trackingIndex(state.carrier, state.trackingNumber)], [state.id, JSON.stringify(state)])) as [string, number];
       return { owner: owner === '' ? null : owner, created: created === 1 };
     },
     async findByTrackingNumber(carrier, trackingNumber) {
@@ -75,7 +69,7 @@ export function createShipmentStore(redis: Redis, keys: Keys): ShipmentStore {
       next.version = expectedVersion + 1;
       const args: string[] = [String(expectedVersion), String(next.version), JSON.stringify(next)];
       for (const t of triggers) args.push(t.key, JSON.stringify(t));
-      const ok = await redis.eval(COMMIT_LUA, 2, keys.shipment(next.id), keys.shipmentPending(next.id), ...args);
+      const ok = await runScript(redis, COMMIT, [keys.shipment(next.id), keys.shipmentPending(next.id)], args);
       return ok === 1;
     },
     async pending(id) {
