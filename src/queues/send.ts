@@ -91,7 +91,8 @@ async function deliver(
   if (channel === 'sms') {
     if (!recipient.phone) throw new PermanentChannelError('recipient has no phone number', { channel });
     const sms = deps.templates.sms(record.kind, ctx);
-    return deps.channels.sms.send({ notificationId, to: recipient.phone, body: sms.body });
+    const result = await deps.channels.sms.send({ notificationId, to: recipient.phone, body: sms.body });
+    return { ...result, detail: `${sms.segments} ${sms.encoding} segment(s)${result.detail ? `; ${result.detail}` : ''}` };
   }
   return deliverPush(deps, record, recipient, ctx);
 }

@@ -1,4 +1,4 @@
-import { Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { backoffWithJitter } from './backoff.js';
 import type { PipelineDeps } from './deps.js';
@@ -19,17 +19,31 @@ export interface RunningWorkers {
   close(): Promise<void>;
 }
 
+/** Payloads come from Redis, where anything can be written; a malformed one fails at once instead of retrying. */
+function assertPayload(ok: boolean, queue: string): void {
+  if (!ok) throw new UnrecoverableError(`malformed ${queue} job payload`);
+}
+const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null;
+
 function processorFor(deps: PipelineDeps, name: WorkerName) {
   switch (name) {
     case 'track':
-      return (job: Job<UpdateJob>) => processUpdate(deps, job.data);
+      return (job: Job<UpdateJob>) => {
+        assertPayload(isObject(job.data) && isObject(job.data.update) && typeof job.data.update.shipmentId === 'string' && Array.isArray(job.data.update.events), 'updates');
+        return processUpdate(deps, job.data);
+      };
     case 'notify':
-      return async (job: Job<NotifyJob>) => (await processNotify(deps, job.data)).map((r) => `${r.id} ${r.status}`);
+      return async (job: Job<NotifyJob>) => {
+        assertPayload(isObject(job.data) && isObject(job.data.subject) && typeof job.data.subject.orderId === 'string' && typeof job.data.kind === 'string', 'notify');
+        return (await processNotify(deps, job.data)).map((r) => `${r.id} ${r.status}`);
+      };
     case 'email':
     case 'sms':
     case 'push':
-      return (job: Job<SendJob>) =>
-        processSend(deps, name, job.data, { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
+      return (job: Job<SendJob>) => {
+        assertPayload(isObject(job.data) && typeof job.data.notificationId === 'string', name);
+        return processSend(deps, name, job.data, { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
+      };
   }
 }
 

@@ -132,3 +132,18 @@ describe('orders and shipments', () => {
     expect(res.body.error.details[0].field).toBe('recipientId');
   });
 });
+
+describe('readiness', () => {
+  it('answers 503 within about a second when Redis does not answer', async () => {
+    const { buildServer } = await import('../../src/http/server.js');
+    const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 200 });
+    dead.on('error', () => {});
+    const server = buildServer({ redis: dead, stores: app.deps.stores, queues: app.queues, receipts: { firstSeen: async () => true, forget: async () => {} }, settings: { bodyLimitBytes: 1024 }, logger: app.deps.logger, now: () => new Date() });
+    const started = Date.now();
+    const res = await server.inject({ method: 'GET', url: '/readyz' });
+    expect(res.statusCode).toBe(503);
+    expect(Date.now() - started).toBeLessThan(3_000);
+    await server.close();
+    dead.disconnect();
+  });
+});

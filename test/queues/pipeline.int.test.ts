@@ -16,6 +16,7 @@ let app: TestApp;
 let smtp: SmtpSink;
 let twilio: TwilioServer;
 let push: PushService;
+let subscription: ReturnType<PushService['createSubscription']>;
 // The label is created at 12:00 UTC on the test clock; the carrier's scans come after it.
 const clock = testClock(Date.parse('2026-11-18T12:00:00.000Z'));
 
@@ -36,7 +37,8 @@ beforeAll(async () => {
     channels: { push: createPushChannel({ vapidPublicKey: vapid.publicKey, vapidPrivateKey: vapid.privateKey, subject: 'mailto:ops@shop.example', agent: push.agent }) },
   });
   await app.api('PUT', '/v1/recipients/buyer-1', buyer({ name: 'Ana García' }));
-  await app.api('POST', '/v1/recipients/buyer-1/push-subscriptions', push.createSubscription());
+  subscription = push.createSubscription();
+  await app.api('POST', '/v1/recipients/buyer-1/push-subscriptions', subscription);
   await app.api('PUT', '/v1/recipients/seller-1', seller());
 });
 afterAll(async () => {
@@ -130,5 +132,16 @@ describe('an order and its parcel, end to end', () => {
     // The seller is not told about a normal delivery; the buyer's SMS for "shipped" is off by default.
     expect(seller.filter((n) => n.kind === 'delivered')).toEqual([]);
     expect(buyerLog.find((n) => n.kind === 'shipped' && n.channel === 'sms')).toMatchObject({ status: 'skipped', reason: 'preference_off' });
+  });
+
+  it('deletes a push subscription the push service says is gone (410) and records why', async () => {
+    push.expire(subscription);
+    const res = await app.api('POST', '/v1/shipments', { orderId: 'o-1', trackingNumber: UPS_NUMBERS[1] });
+    const record = await eventually(async () => {
+      const list = await notifications(`shipmentId=${res.body.shipmentId}`);
+      return list.find((n) => n.kind === 'label_created' && n.channel === 'push' && n.status === 'failed');
+    }, 'push label_created failed');
+    expect(record.reason).toMatch(/gone/i);
+    expect((await app.api('GET', '/v1/recipients/buyer-1')).body.pushSubscriptions).toEqual([]);
   });
 });
