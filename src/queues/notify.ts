@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
-import { KIND_DEFAULTS, kindAudience } from '../domain/kinds.js';
+import { isUrgentKind, kindAudience } from '../domain/kinds.js';
 import { resolveChannels } from '../domain/preferences.js';
 import { holdUntil } from '../domain/quiet-hours.js';
 import type { ChannelName, NotificationKind, Recipient } from '../domain/types.js';
@@ -18,7 +18,7 @@ export function notificationId(subjectId: string, kind: NotificationKind, discri
 }
 
 export function isUrgent(deps: PipelineDeps, kind: NotificationKind): boolean {
-  return deps.settings.kindDefaults?.[kind]?.urgent ?? KIND_DEFAULTS[kind].urgent;
+  return isUrgentKind(kind, deps.settings.kindDefaults);
 }
 
 /** Fans one notification out to the order's buyer and seller over the channels their preferences allow. */

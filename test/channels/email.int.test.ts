@@ -11,6 +11,7 @@ import {
 } from '../../src/channels/errors.js';
 import type { Channel, EmailMessage } from '../../src/channels/types.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { failureOf } from '../support/failure.js';
 
 const FROM = '"Example Shop" <orders@shop.example>';
 
@@ -25,16 +26,6 @@ function emailMessage(overrides: Partial<EmailMessage> = {}): EmailMessage {
     unsubscribeMailto: 'mailto:unsubscribe@shop.example?subject=tok123',
     ...overrides,
   };
-}
-
-/** Runs `send` and returns what it threw. */
-async function failureOf(send: Promise<unknown>): Promise<unknown> {
-  try {
-    await send;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the send to fail');
 }
 
 describe('email channel against a real SMTP server', () => {

@@ -9,6 +9,7 @@ import { createOutboxChannel } from '../../src/channels/outbox.js';
 import { pushTopic } from '../../src/channels/push.js';
 import type { EmailMessage, PushMessage, SmsMessage } from '../../src/channels/types.js';
 import { startSmtpSink, type SmtpSink } from '../support/smtp-sink.js';
+import { failureOf } from '../support/failure.js';
 
 const writtenAt = new Date('2026-11-22T10:15:00.000Z');
 const now = () => writtenAt;
@@ -35,15 +36,6 @@ const push: PushMessage = {
   urgency: 'normal',
   topic: 'shipment:1/out_for_delivery',
 };
-
-async function failureOf(send: Promise<unknown>): Promise<unknown> {
-  try {
-    await send;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the send to fail');
-}
 
 function headerOf(headers: { key: string; value: string }[], name: string): string | undefined {
   return headers.find((h) => h.key === name.toLowerCase())?.value;

@@ -12,17 +12,9 @@ import { MAX_PUSH_PAYLOAD_BYTES, createPushChannel, pushTopic, type PushChannelO
 import type { Channel, PushMessage } from '../../src/channels/types.js';
 import type { PushSubscriptionJSON } from '../../src/domain/types.js';
 import { startPushService, type PushService } from '../support/push-service.js';
+import { failureOf } from '../support/failure.js';
 
 const vapid = webpush.generateVAPIDKeys();
-
-async function failureOf(send: Promise<unknown>): Promise<unknown> {
-  try {
-    await send;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the send to fail');
-}
 
 describe('push channel through web-push against a TLS push service', () => {
   let service: PushService;

@@ -10,20 +10,12 @@ import {
 import { createSmsChannel, type SmsChannelOptions } from '../../src/channels/sms.js';
 import type { Channel, SmsMessage } from '../../src/channels/types.js';
 import { startTwilioServer, type TwilioServer } from '../support/twilio-server.js';
+import { failureOf } from '../support/failure.js';
 
 const FROM = '+15005550006';
 
 function smsMessage(overrides: Partial<SmsMessage> = {}): SmsMessage {
   return { notificationId: 'ntf-ofd-1', to: '+14155550100', body: 'Your parcel is out for delivery today.', ...overrides };
-}
-
-async function failureOf(send: Promise<unknown>): Promise<unknown> {
-  try {
-    await send;
-  } catch (err) {
-    return err;
-  }
-  throw new Error('expected the send to fail');
 }
 
 describe('sms channel through the twilio library against a Twilio-compatible server', () => {
