@@ -9,6 +9,7 @@ export const INGEST_ERROR_CODES = {
   invalidTrackingNumber: 'invalid_tracking_number',
   invalidSignature: 'invalid_signature',
   invalidWebhookSecret: 'invalid_webhook_secret',
+  invalidPayload: 'invalid_payload',
 } as const;
 
 export type IngestErrorCode = (typeof INGEST_ERROR_CODES)[keyof typeof INGEST_ERROR_CODES];
@@ -105,5 +106,14 @@ export class WebhookSecretError extends IngestError {
 
   constructor(message: string) {
     super(message, 'secret');
+  }
+}
+
+/** A signed delivery whose body is not what the source documents; `field` is a JSON path such as `msg.tag`. */
+export class WebhookPayloadError extends IngestError {
+  readonly code = INGEST_ERROR_CODES.invalidPayload;
+
+  constructor(message: string, field: string) {
+    super(message, field);
   }
 }
