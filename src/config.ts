@@ -177,6 +177,9 @@ const fields = z.object({
   shippoWebhookToken: option(text(), { secret: true, expected: 'the token put in the Shippo webhook URL',
     description: 'Shared token required on `/webhooks/shippo`.' }),
   /** @defaultValue unset */
+  shippoWebhookSecret: option(text(), { secret: true, expected: 'the HMAC secret from Shippo',
+    description: 'When set, `Shippo-Auth-Signature` (t=…,v1=…) is verified on `/webhooks/shippo` too.' }),
+  /** @defaultValue unset */
   seventeentrackApiKey: option(text(), { secret: true, expected: 'the 17TRACK API key',
     description: '17TRACK API key; verifies `/webhooks/17track` and registers numbers.' }),
   /** @defaultValue `24` */

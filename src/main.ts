@@ -127,7 +127,19 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
       stores,
       queues,
       receipts: createWebhookReceipts(redis, keys),
-      settings: { adminToken: config.adminToken, webhookSecret: config.webhookSecret, bodyLimitBytes: config.bodyLimitBytes },
+      settings: {
+        adminToken: config.adminToken,
+        webhookSecret: config.webhookSecret,
+        bodyLimitBytes: config.bodyLimitBytes,
+        webhookSecrets: {
+          aftershipWebhookSecret: config.aftershipWebhookSecret,
+          easypostWebhookSecret: config.easypostWebhookSecret,
+          shippoWebhookToken: config.shippoWebhookToken,
+          shippoWebhookSecret: config.shippoWebhookSecret,
+          seventeentrackApiKey: config.seventeentrackApiKey,
+        },
+        tiktokShop: config.tiktokShopAppKey && config.tiktokShopAppSecret ? { appKey: config.tiktokShopAppKey, appSecret: config.tiktokShopAppSecret } : undefined,
+      },
       logger,
       now,
     });

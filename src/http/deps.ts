@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Queues } from '../queues/queues.js';
+import type { WebhookSecrets } from '../ingest/source.js';
 import type { Stores } from '../queues/deps.js';
 import type { WebhookReceipts } from '../store/webhook-receipts.js';
 
@@ -11,6 +12,10 @@ export interface HttpSettings {
   webhookSecret?: string | undefined;
   /** @defaultValue 1048576 */
   bodyLimitBytes: number;
+  /** Secrets of the aggregator webhooks; a source without one answers 503. */
+  webhookSecrets: WebhookSecrets;
+  /** TikTok Shop app credentials; unset disables `/webhooks/tiktok-shop`. */
+  tiktokShop?: { appKey: string; appSecret: string } | undefined;
 }
 
 export interface HttpDeps {
