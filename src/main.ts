@@ -22,6 +22,7 @@ import { createOrderStore } from './store/orders.js';
 import { createRecipientStore } from './store/recipients.js';
 import { assertNoEviction, createRedis } from './store/redis.js';
 import { createShipmentStore } from './store/shipments.js';
+import { createUnmatchedUpdateStore } from './store/unmatched-updates.js';
 import { createWebhookReceipts } from './store/webhook-receipts.js';
 
 /** Default templates ship beside the code: `templates/` at the package root. */
@@ -127,6 +128,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
       stores,
       queues,
       receipts: createWebhookReceipts(redis, keys),
+      unmatched: createUnmatchedUpdateStore(redis, keys),
       settings: {
         adminToken: config.adminToken,
         webhookSecret: config.webhookSecret,

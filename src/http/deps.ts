@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Queues } from '../queues/queues.js';
 import type { WebhookSecrets } from '../ingest/source.js';
 import type { Stores } from '../queues/deps.js';
+import type { UnmatchedUpdateStore } from '../store/unmatched-updates.js';
 import type { WebhookReceipts } from '../store/webhook-receipts.js';
 
 export interface HttpSettings {
@@ -23,6 +24,7 @@ export interface HttpDeps {
   stores: Stores;
   queues: Queues;
   receipts: WebhookReceipts;
+  unmatched: UnmatchedUpdateStore;
   settings: HttpSettings;
   logger: Logger;
   now: () => Date;

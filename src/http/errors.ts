@@ -34,3 +34,12 @@ export function parseInput<S extends z.ZodType>(schema: S, input: unknown, where
   const first = details[0];
   throw new ApiError(400, 'invalid_request', `Invalid ${where}: ${first ? `${first.field}: ${first.message}` : 'malformed'}`, details);
 }
+
+/** Parses a webhook's raw bytes, after its signature was checked. */
+export function parseJsonBody(raw: Buffer | undefined): unknown {
+  try {
+    return JSON.parse((raw ?? Buffer.alloc(0)).toString('utf8'));
+  } catch {
+    throw new ApiError(400, 'invalid_json', 'The body is not valid JSON.', [{ field: 'body', message: 'malformed JSON' }]);
+  }
+}

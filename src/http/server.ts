@@ -1,6 +1,6 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
-import { IngestError } from '../ingest/errors.js';
+import { IngestError, type IngestErrorCode } from '../ingest/errors.js';
 import { UnknownShipmentError } from '../ingest/normalized.js';
 import type { HttpDeps } from './deps.js';
 import { ApiError, sendError } from './errors.js';
@@ -9,6 +9,9 @@ import { registerRecipientRoutes } from './api-recipients.js';
 import { registerOrderRoutes } from './api-orders.js';
 import { registerShipmentRoutes } from './api-shipments.js';
 import { registerGenericWebhook } from './webhook-generic.js';
+import { registerSourceWebhooks } from './webhook-sources.js';
+import { registerUnmatchedRoutes } from './api-unmatched.js';
+import { WEBHOOK_SOURCES } from '../ingest/sources.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -16,6 +19,14 @@ declare module 'fastify' {
     rawBody?: Buffer;
   }
 }
+
+/** HTTP status for each ingest error code: forged → 401, malformed → 400, valid shape but unusable → 422. */
+const INGEST_STATUS: Record<IngestErrorCode, number> = {
+  invalid_signature: 401,
+  invalid_payload: 400,
+  invalid_tracking_number: 422,
+  invalid_webhook_secret: 500,
+};
 
 function bearerMatches(header: string | undefined, token: string): boolean {
   const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
@@ -28,13 +39,25 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
 
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req: FastifyRequest, body: Buffer, done) => {
     req.rawBody = body;
-    if (body.length === 0) return done(null, undefined);
+    // Webhooks verify the signature over the raw bytes before anything reads them; they parse themselves.
+    if (body.length === 0 || req.url.startsWith('/webhooks/')) return done(null, undefined);
     try {
       done(null, JSON.parse(body.toString('utf8')));
     } catch {
       done(new ApiError(400, 'invalid_json', 'The body is not valid JSON.', [{ field: 'body', message: 'malformed JSON' }]), undefined);
     }
   });
+
+  // Providers do not all say `application/json`; a webhook's bytes are kept whatever the type.
+  const webhookBytesOnly = (req: FastifyRequest, body: Buffer, done: (err: Error | null, body?: unknown) => void) => {
+    if (!req.url.startsWith('/webhooks/')) {
+      return done(new ApiError(415, 'unsupported_media_type', 'Send JSON with Content-Type: application/json.', [{ field: 'content-type', message: 'unsupported' }]), undefined);
+    }
+    req.rawBody = body;
+    done(null, undefined);
+  };
+  app.addContentTypeParser('text/plain', { parseAs: 'buffer' }, webhookBytesOnly);
+  app.addContentTypeParser('*', { parseAs: 'buffer' }, webhookBytesOnly);
 
   app.addHook('onRequest', async (request, reply) => {
     if (!request.url.startsWith('/v1/')) return;
@@ -48,7 +71,7 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   app.setErrorHandler((err, request, reply) => {
     if (err instanceof ApiError) return sendError(reply, err);
     if (err instanceof IngestError) {
-      const status = err.code === 'invalid_signature' ? 401 : 422;
+      const status = INGEST_STATUS[err.code];
       return sendError(reply, new ApiError(status, err.code, err.message, { ...err.details, field: err.field }));
     }
     if (err instanceof UnknownShipmentError) return sendError(reply, new ApiError(422, err.code, err.message, [{ field: err.field, message: 'unknown' }]));
@@ -67,5 +90,7 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   registerOrderRoutes(app, deps);
   registerShipmentRoutes(app, deps);
   registerGenericWebhook(app, deps);
+  registerSourceWebhooks(app, deps, WEBHOOK_SOURCES);
+  registerUnmatchedRoutes(app, deps);
   return app;
 }

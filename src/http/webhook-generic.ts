@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { verifyStandardWebhook } from '../ingest/standard-webhooks.js';
 import { resolveShipmentId, toTrackingUpdate } from '../ingest/normalized.js';
 import type { HttpDeps } from './deps.js';
-import { ApiError, parseInput } from './errors.js';
+import { ApiError, parseInput, parseJsonBody } from './errors.js';
 import { trackingUpdateSchema } from './schemas.js';
 
 /**
@@ -15,7 +15,7 @@ export function registerGenericWebhook(app: FastifyInstance, deps: HttpDeps): vo
     const secret = deps.settings.webhookSecret;
     if (!secret) throw new ApiError(503, 'not_configured', 'This endpoint is off: set WEBHOOK_SECRET to enable it.');
     const { id } = verifyStandardWebhook({ secret, headers: request.headers, rawBody: request.rawBody ?? Buffer.alloc(0), now: deps.now() });
-    const input = parseInput(trackingUpdateSchema, request.body, 'body');
+    const input = parseInput(trackingUpdateSchema, parseJsonBody(request.rawBody), 'body');
     const shipmentId = await resolveShipmentId(deps.stores.shipments, input);
     const update = toTrackingUpdate(shipmentId, input, 'generic');
     if (!(await deps.receipts.firstSeen('generic', id))) return reply.code(200).send({ duplicate: true, webhookId: id });

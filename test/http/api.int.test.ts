@@ -138,7 +138,7 @@ describe('readiness', () => {
     const { buildServer } = await import('../../src/http/server.js');
     const dead = new Redis('redis://127.0.0.1:1', { lazyConnect: true, maxRetriesPerRequest: 1, retryStrategy: () => 200 });
     dead.on('error', () => {});
-    const server = buildServer({ redis: dead, stores: app.deps.stores, queues: app.queues, receipts: { firstSeen: async () => true, forget: async () => {} }, settings: { bodyLimitBytes: 1024, webhookSecrets: {} }, logger: app.deps.logger, now: () => new Date() });
+    const server = buildServer({ redis: dead, stores: app.deps.stores, queues: app.queues, receipts: { firstSeen: async () => true, forget: async () => {} }, unmatched: { add: async () => {}, list: async () => [] }, settings: { bodyLimitBytes: 1024, webhookSecrets: {} }, logger: app.deps.logger, now: () => new Date() });
     const started = Date.now();
     const res = await server.inject({ method: 'GET', url: '/readyz' });
     expect(res.statusCode).toBe(503);
