@@ -83,6 +83,7 @@ export const NOTIFICATION_KINDS = [
   'lost',
   'stalled',
   'not_scanned',
+  'invalid_tracking_number',
 ] as const;
 
 export type NotificationKind = (typeof NOTIFICATION_KINDS)[number];
@@ -156,6 +157,30 @@ export interface Order {
   currency: string;
   createdAt: string;
   shipmentIds: string[];
+  /** The marketplace's own status for the order, as last accepted (TikTok Shop `order_status`). */
+  marketplaceStatus?: MarketplaceOrderStatus;
+  /** The marketplace's parcels that carry this order, after splits and combines. */
+  packages?: OrderPackage[];
+  /** When the marketplace last re-packed the order; an older package update is stale. */
+  packagesUpdatedAt?: string;
+}
+
+export interface MarketplaceOrderStatus {
+  /** `tiktok-shop`. */
+  source: string;
+  /** The marketplace's word, as sent (`AWAITING_SHIPMENT`). */
+  status: string;
+  /** Its row in SPEC's status table. */
+  normalized: ShipmentStatus;
+  /** When the marketplace says the order changed. */
+  at: string;
+}
+
+export interface OrderPackage {
+  /** The marketplace's package id; a shipment registered with this id is linked to the order. */
+  packageId: string;
+  /** Every order the package carries: more than one after a combine. */
+  orderIds: string[];
 }
 
 export const NOTIFICATION_STATUSES = [

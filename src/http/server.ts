@@ -11,6 +11,8 @@ import { registerShipmentRoutes } from './api-shipments.js';
 import { registerGenericWebhook } from './webhook-generic.js';
 import { registerSourceWebhooks } from './webhook-sources.js';
 import { registerUnmatchedRoutes } from './api-unmatched.js';
+import { registerTikTokShopWebhook } from './webhook-tiktok-shop.js';
+import { registerMarketplaceRoutes } from './api-marketplace.js';
 import { WEBHOOK_SOURCES } from '../ingest/sources.js';
 
 declare module 'fastify' {
@@ -92,5 +94,7 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   registerGenericWebhook(app, deps);
   registerSourceWebhooks(app, deps, WEBHOOK_SOURCES);
   registerUnmatchedRoutes(app, deps);
+  registerTikTokShopWebhook(app, deps);
+  registerMarketplaceRoutes(app, deps);
   return app;
 }

@@ -2,12 +2,23 @@ import type { Redis } from 'ioredis';
 import type { Order } from '../domain/types.js';
 import { createDocument, readDocument, updateDocument } from './documents.js';
 import type { Keys } from './keys.js';
+import { createMarketplaceEventStore, type MarketplaceEventStore } from './marketplace-events.js';
 
 export interface OrderStore {
   get(id: string): Promise<Order | null>;
   /** Stores the order unless it exists; returns the stored one either way. */
   createIfAbsent(order: Order): Promise<{ order: Order; created: boolean }>;
   addShipment(orderId: string, shipmentId: string): Promise<boolean>;
+  /**
+   * Applies `change` (which mutates the order and returns whether anything changed) by compare-and-set,
+   * calling it again on a fresh copy if someone committed in between. Null when there is no such order.
+   */
+  update(orderId: string, change: (order: Order) => boolean): Promise<Order | null>;
+  /**
+   * What marketplaces told us about orders, including orders not registered (yet): kept beside the
+   * orders because that is where an operator looks when an order did not move.
+   */
+  readonly marketplaceEvents: MarketplaceEventStore;
 }
 
 export function createOrderStore(redis: Redis, keys: Keys): OrderStore {
@@ -26,5 +37,9 @@ export function createOrderStore(redis: Redis, keys: Keys): OrderStore {
       });
       return order !== null;
     },
+    update(orderId, change) {
+      return updateDocument<Order>(redis, keys.order(orderId), change);
+    },
+    marketplaceEvents: createMarketplaceEventStore(redis, keys),
   };
 }
