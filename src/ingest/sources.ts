@@ -1,4 +1,6 @@
+import { aftershipSource } from './aftership.js';
+import { easypostSource } from './easypost.js';
 import type { WebhookSource } from './source.js';
 
 /** Every aggregator webhook source, each served at `POST /webhooks/<name>`. */
-export const WEBHOOK_SOURCES: readonly WebhookSource[] = [];
+export const WEBHOOK_SOURCES: readonly WebhookSource[] = [aftershipSource, easypostSource];
