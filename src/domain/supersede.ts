@@ -40,6 +40,8 @@ const STALE_WHEN: Readonly<Record<NotificationKind, (state: StateView) => boolea
   delivered: (s) => s.status === 'return_to_sender',
   returned_to_sender: () => false,
   lost: () => false,
+  // About a number that was refused, so no shipment exists whose progress could make it stale.
+  invalid_tracking_number: () => false,
 };
 
 export function isSuperseded(kind: NotificationKind, state: ShipmentState): boolean {

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { newShipmentState } from '../domain/shipment.js';
-import { identifyTrackingNumber } from '../ingest/tracking-number.js';
+import { InvalidTrackingNumberError } from '../ingest/errors.js';
+import { failsCheckDigit, identifyTrackingNumber, normalizeTrackingNumber, type TrackingNumberInfo } from '../ingest/tracking-number.js';
 import { contentUpdateId, resolveShipmentId, toTrackingUpdate } from '../ingest/normalized.js';
 import type { HttpDeps } from './deps.js';
 import { ApiError, parseInput } from './errors.js';
@@ -12,7 +13,7 @@ export function registerShipmentRoutes(app: FastifyInstance, deps: HttpDeps): vo
 
   app.post('/v1/shipments', async (request, reply) => {
     const input = parseInput(shipmentSchema, request.body, 'body');
-    const info = identifyTrackingNumber(input.trackingNumber, input.carrier);
+    const info = await identifyOrAlert(deps, input.orderId, input.trackingNumber, input.carrier);
     if (!(await orders.get(input.orderId))) {
       throw new ApiError(422, 'unknown_order', `No order "${input.orderId}"; create it with POST /v1/orders first.`, [{ field: 'orderId', message: 'unknown order' }]);
     }
@@ -63,4 +64,27 @@ export function registerShipmentRoutes(app: FastifyInstance, deps: HttpDeps): vo
     const query = parseInput(notificationQuerySchema, request.query, 'query');
     return { notifications: await notifications.list(query) };
   });
+}
+
+/**
+ * Identifies the number, or refuses it as before; when the refusal is a check digit that disagrees and the
+ * order exists, the seller is also alerted (issue "Ingest the real world", point 7), because a mistyped number
+ * otherwise tracks nothing and nobody notices. The alert's discriminator is the normalized number, so the
+ * same bad number posted again alerts once; nothing about the shipment is stored.
+ */
+async function identifyOrAlert(deps: HttpDeps, orderId: string, trackingNumber: string, carrier: string | undefined): Promise<TrackingNumberInfo> {
+  try {
+    return identifyTrackingNumber(trackingNumber, carrier);
+  } catch (error) {
+    if (error instanceof InvalidTrackingNumberError && failsCheckDigit(trackingNumber) && (await deps.stores.orders.get(orderId))) {
+      await deps.queues.addNotify({
+        subject: { type: 'order', orderId },
+        kind: 'invalid_tracking_number',
+        discriminator: normalizeTrackingNumber(trackingNumber),
+        causedBy: 'POST /v1/shipments',
+        triggeredAt: deps.now().toISOString(),
+      });
+    }
+    throw error;
+  }
 }

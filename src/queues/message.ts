@@ -43,6 +43,8 @@ export function templateContext(
       : null,
     proof: shipment?.proof ?? null,
     links: { track: shipment?.trackingUrl ?? links.preferences, ...links },
+    // The refused number was never stored anywhere but in the notification's discriminator.
+    ...(record.kind === 'invalid_tracking_number' ? { invalidTrackingNumber: record.discriminator } : {}),
   };
 }
 

@@ -6,6 +6,8 @@
 import type { NotificationKind } from '../domain/types.js';
 import {
   isOrderKind,
+  KIND_FIELDS,
+  type KindField,
   type TemplateContext,
   type TemplateEvent,
   type TemplateLinks,
@@ -95,13 +97,22 @@ function rootFields(orderNullable: boolean, shipmentNullable: boolean) {
     proof: optional(proof),
     links: required(links),
     kind: required(scalar),
-  } satisfies Record<keyof TemplateContext, SchemaField>;
+  } satisfies Record<Exclude<keyof TemplateContext, KindField>, SchemaField>;
+}
+
+/** Fields only one kind's templates see, always present for that kind. */
+const kindFields = {
+  invalidTrackingNumber: required(scalar),
+} satisfies Record<KindField, SchemaField>;
+
+function fieldsOf(kind: NotificationKind): Record<string, SchemaField> {
+  return Object.fromEntries(Object.entries(kindFields).filter(([name]) => KIND_FIELDS[name as KindField] === kind));
 }
 
 /** The context as a template of `kind` sees it; `undefined` means a layout shared by every kind. */
 export function contextSchema(kind: NotificationKind | undefined): SchemaNode {
   if (kind === undefined) return object(rootFields(true, true));
-  return isOrderKind(kind) ? object(rootFields(false, true)) : object(rootFields(true, false));
+  return object({ ...(isOrderKind(kind) ? rootFields(false, true) : rootFields(true, false)), ...fieldsOf(kind) });
 }
 
 /** Layouts also get the rendered part (`body`) and, for HTML, the subject for `<title>`. */
@@ -119,6 +130,9 @@ export function projectContext(kind: NotificationKind, ctx: TemplateContext): Re
   if (isOrderKind(kind) ? !ctx.order : !ctx.shipment) {
     const missing = isOrderKind(kind) ? 'order' : 'shipment';
     throw new TemplateContextError(`A "${kind}" message needs context.${missing}, but it is ${String(ctx[missing])}.`);
+  }
+  for (const name of Object.keys(fieldsOf(kind)) as KindField[]) {
+    if (typeof ctx[name] !== 'string' || ctx[name] === '') throw new TemplateContextError(`A "${kind}" message needs context.${name}, but it is ${String(ctx[name])}.`);
   }
   return project(contextSchema(kind), { ...ctx, kind }) as Record<string, unknown>;
 }

@@ -99,7 +99,9 @@ export interface TemplateLinks {
  * Everything a template can read.
  *
  * Which parts are present depends on the kind:
- * - `order_confirmed`, `order_cancelled` ({@link ORDER_KINDS}): `order` is always present; `shipment` may be `null`.
+ * - `order_confirmed`, `order_cancelled`, `invalid_tracking_number` ({@link ORDER_KINDS}): `order` is always
+ *   present; `shipment` may be `null` (always is for `invalid_tracking_number`, whose number was not registered).
+ * - `invalidTrackingNumber` exists only in `invalid_tracking_number` messages ({@link KIND_FIELDS}).
  * - every other kind: `shipment` is always present; `order` is `null` when the shipment was registered without one.
  * - `proof` is `null` unless the carrier sent proof of delivery.
  *
@@ -114,10 +116,24 @@ export interface TemplateContext {
   links: TemplateLinks;
   /** The notification kind being rendered. */
   kind: NotificationKind;
+  /**
+   * `invalid_tracking_number` only, where it is always present: the tracking number the seller submitted,
+   * normalized (spaces and hyphens removed, upper case, `1Z999AA10123456785`), which failed its check digit and
+   * so was not registered. It is the notification's discriminator, so each distinct bad number alerts once.
+   * Templates of other kinds cannot read it.
+   */
+  invalidTrackingNumber?: string;
 }
 
+/** Context fields that belong to one kind only; every other field is in every kind's context. */
+export const KIND_FIELDS = { invalidTrackingNumber: 'invalid_tracking_number' } as const satisfies Partial<Record<keyof TemplateContext, NotificationKind>>;
+export type KindField = keyof typeof KIND_FIELDS;
+
 /** Kinds about the order itself: they always have an order, and may have no shipment yet. */
-export const ORDER_KINDS: readonly NotificationKind[] = ['order_confirmed', 'order_cancelled'];
+export const ORDER_KINDS: readonly NotificationKind[] = ['order_confirmed', 'order_cancelled', 'invalid_tracking_number'];
+
+/** Kinds addressed to the seller only (SPEC defaults): their sample is a seller's message. */
+const SELLER_KINDS: readonly NotificationKind[] = ['not_scanned', 'invalid_tracking_number'];
 
 export function isOrderKind(kind: NotificationKind): boolean {
   return ORDER_KINDS.includes(kind);
@@ -128,7 +144,7 @@ export function isOrderKind(kind: NotificationKind): boolean {
 export interface SampleOptions {
   /**
    * Who receives it.
-   * @defaultValue `seller` for `not_scanned`, `buyer` for every other kind
+   * @defaultValue `seller` for `not_scanned` and `invalid_tracking_number`, `buyer` for every other kind
    */
   role?: Role;
   /**
@@ -204,6 +220,9 @@ const SHIPMENTS: Partial<Record<NotificationKind, { status: ShipmentStatus; subS
   not_scanned: { status: 'label_created', scan: ['2026-11-21T17:40:00Z', 'label_created', 'Shipper created a label', 'Etiqueta de envío creada'] },
 };
 
+/** The sample carrier's number with its last digit mistyped, as an `invalid_tracking_number` would carry it. */
+const MISTYPED: Record<string, string> = { en: '1Z999AA10123456785', es: '7318562149' };
+
 const PROOF: Record<string, TemplateProof> = {
   en: { time: '2026-11-26T20:14:00Z', signedBy: 'J. LEE', photoUrl: 'https://www.ups.com/pod/1Z999AA10123456784.jpg', location: 'Front door' },
   es: { time: '2026-11-26T20:14:00Z', signedBy: 'C. RUIZ', photoUrl: 'https://www.dhl.com/pod/7318562140.jpg', location: 'Recepción del edificio' },
@@ -216,7 +235,7 @@ const PROOF: Record<string, TemplateProof> = {
 export function sampleContext(kind: NotificationKind, locale: string, options: SampleOptions = {}): TemplateContext {
   const lang = LOCALES[locale] ? locale : 'en';
   const data = LOCALES[lang]!;
-  const role = options.role ?? (kind === 'not_scanned' ? 'seller' : 'buyer');
+  const role = options.role ?? (SELLER_KINDS.includes(kind) ? 'seller' : 'buyer');
   const buyer = role === 'buyer';
   const sparse = options.sparse ?? false;
   const token = buyer ? '8fK2qL9x' : 'Tm4Rz7Vb';
@@ -246,5 +265,6 @@ export function sampleContext(kind: NotificationKind, locale: string, options: S
     proof: kind === 'delivered' && !sparse ? { ...PROOF[lang]! } : null,
     links: { track: `${base}/t/${token}`, preferences: `${base}/p/${token}`, unsubscribe: `${base}/u/${token}` },
     kind,
+    ...(kind === KIND_FIELDS.invalidTrackingNumber ? { invalidTrackingNumber: MISTYPED[lang]! } : {}),
   };
 }

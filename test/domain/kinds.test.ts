@@ -20,6 +20,8 @@ describe('KIND_DEFAULTS', () => {
       lost: { buyer: ['email'], seller: ['email', 'sms'], urgent: false },
       stalled: { buyer: ['email'], seller: ['email'], urgent: false },
       not_scanned: { buyer: [], seller: ['email'], urgent: false },
+      // Added by the issue "Ingest the real world" (point 7): a seller alert, off for buyers.
+      invalid_tracking_number: { buyer: [], seller: ['email'], urgent: false },
     });
     expect(Object.keys(KIND_DEFAULTS).sort()).toEqual([...NOTIFICATION_KINDS].sort());
   });
@@ -56,6 +58,7 @@ describe('kindAudience', () => {
     ['order_confirmed', ['buyer']],
     ['exception', ['buyer', 'seller']],
     ['not_scanned', ['seller']],
+    ['invalid_tracking_number', ['seller']],
     ['lost', ['buyer', 'seller']],
     // Off for everyone by default, but a buyer may opt in to the digest.
     ['in_transit_update', ['buyer']],

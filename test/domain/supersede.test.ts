@@ -25,12 +25,13 @@ const table: [NotificationKind, [ShipmentStatus, SubStatus?][], [ShipmentStatus,
   ['delivered', [['return_to_sender', 'returning']], [['delivered']]],
   ['returned_to_sender', [], [['return_to_sender', 'returned'], ['delivered']]],
   ['lost', [], [['failed'], ['delivered']]],
+  ['invalid_tracking_number', [], [['pending'], ['delivered'], ['cancelled']]],
 ];
 
 describe('isSuperseded', () => {
   it('covers every kind', () => {
     expect(table.map(([kind]) => kind).sort()).toEqual(
-      ['order_confirmed', 'order_cancelled', 'label_created', 'shipped', 'in_transit_update', 'delayed', 'out_for_delivery', 'delivery_attempted', 'available_for_pickup', 'exception', 'delivered', 'returned_to_sender', 'lost', 'stalled', 'not_scanned'].sort(),
+      ['order_confirmed', 'order_cancelled', 'label_created', 'shipped', 'in_transit_update', 'delayed', 'out_for_delivery', 'delivery_attempted', 'available_for_pickup', 'exception', 'delivered', 'returned_to_sender', 'lost', 'stalled', 'not_scanned', 'invalid_tracking_number'].sort(),
     );
   });
 

