@@ -15,6 +15,10 @@ export interface HttpSettings {
   bodyLimitBytes: number;
   /** Secrets of the aggregator webhooks; a source without one answers 503. */
   webhookSecrets: WebhookSecrets;
+  /** Twilio auth token (verifies `X-Twilio-Signature`) and the public base URL Twilio calls; unset disables `/webhooks/twilio/*`. */
+  twilio?: { authToken: string; publicBaseUrl: string } | undefined;
+  /** Public base URL and signing secret for recipient links and pages. */
+  links?: { publicBaseUrl: string; signingSecret: string } | undefined;
   /** TikTok Shop app credentials; unset disables `/webhooks/tiktok-shop`. */
   tiktokShop?: { appKey: string; appSecret: string } | undefined;
 }

@@ -59,6 +59,11 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
     done(null, undefined);
   };
   app.addContentTypeParser('text/plain', { parseAs: 'buffer' }, webhookBytesOnly);
+  // Forms: Twilio's callbacks (signed over the parameters) and the pages' forms (RFC 8058 one-click POST).
+  app.addContentTypeParser('application/x-www-form-urlencoded', { parseAs: 'buffer' }, (req: FastifyRequest, body: Buffer, done) => {
+    req.rawBody = body;
+    done(null, Object.fromEntries(new URLSearchParams(body.toString('utf8'))));
+  });
   app.addContentTypeParser('*', { parseAs: 'buffer' }, webhookBytesOnly);
 
   app.addHook('onRequest', async (request, reply) => {
