@@ -13,6 +13,8 @@ export interface KindDefault {
   seller: ChannelName[];
   /** Urgent kinds bypass the recipient's quiet hours for push and email (never for SMS). */
   urgent: boolean;
+  /** Channel used once, per role, when a default channel cannot reach the recipient. */
+  fallback?: Partial<Record<AudienceRole, ChannelName>>;
 }
 
 /** Defaults for every kind; an admin override (`Partial<KindDefaultsTable>`) may set any part of any kind. */
@@ -65,8 +67,12 @@ export function kindDefault(kind: NotificationKind, adminDefaults?: Partial<Kind
     buyer: [...(admin?.buyer ?? builtIn.buyer)],
     seller: [...(admin?.seller ?? builtIn.seller)],
     urgent: admin?.urgent ?? builtIn.urgent,
+    fallback: { ...DEFAULT_FALLBACK, ...builtIn.fallback, ...admin?.fallback },
   };
 }
+
+/** Email reaches nearly everyone and wakes no one: the fallback unless an admin says otherwise. */
+const DEFAULT_FALLBACK: Partial<Record<AudienceRole, ChannelName>> = { buyer: 'email', seller: 'email' };
 
 export function isUrgentKind(kind: NotificationKind, adminDefaults?: Partial<KindDefaultsTable>): boolean {
   return kindDefault(kind, adminDefaults).urgent;

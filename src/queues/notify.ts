@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
 import { isUrgentKind, kindAudience } from '../domain/kinds.js';
-import { resolveChannels } from '../domain/preferences.js';
+import { resolveChannels, withFallback } from '../domain/preferences.js';
 import { holdUntil } from '../domain/quiet-hours.js';
 import type { ChannelName, NotificationKind, Recipient } from '../domain/types.js';
 import type { NotificationRecord } from '../store/notifications.js';
@@ -59,7 +59,8 @@ async function fanOutToRecipient(
   const urgent = isUrgent(deps, job.kind);
   const records: NotificationRecord[] = [];
 
-  for (const decision of resolveChannels(job.kind, recipient, deps.settings.kindDefaults)) {
+  const decisions = withFallback(job.kind, recipient, resolveChannels(job.kind, recipient, deps.settings.kindDefaults), deps.settings.kindDefaults);
+  for (const decision of decisions) {
     const id = notificationId(subjectId, job.kind, job.discriminator, recipient.id, decision.channel);
     const hold = decision.send
       ? holdUntil({ now, timezone: recipient.timezone, quietHours: recipient.preferences.quietHours, channel: decision.channel, urgent })
@@ -74,7 +75,13 @@ async function fanOutToRecipient(
       orderId,
       ...(shipmentId ? { shipmentId } : {}),
       status: !decision.send ? (decision.reason === 'unsubscribed' ? 'suppressed' : 'skipped') : hold ? 'held' : 'queued',
-      ...(!decision.send ? { reason: decision.reason } : hold ? { reason: 'quiet_hours', holdUntil: hold.toISOString() } : {}),
+      ...(!decision.send
+        ? { reason: decision.reason }
+        : hold
+          ? { reason: 'quiet_hours', holdUntil: hold.toISOString() }
+          : decision.fallbackFor
+            ? { reason: `fallback for ${decision.fallbackFor.channel} (${decision.fallbackFor.reason})` }
+            : {}),
       causedBy: job.causedBy,
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),

@@ -36,9 +36,11 @@ describe('kindDefault and isUrgentKind', () => {
   const admin: Partial<KindDefaultsTable> = { delivered: { buyer: ['sms'] }, shipped: { urgent: true } };
 
   it('lays an admin override over the built-in default, part by part', () => {
-    expect(kindDefault('delivered', admin)).toEqual({ buyer: ['sms'], seller: [], urgent: false });
-    expect(kindDefault('shipped', admin)).toEqual({ buyer: ['email', 'push'], seller: [], urgent: true });
-    expect(kindDefault('lost')).toEqual(KIND_DEFAULTS.lost);
+    const emailFallback = { fallback: { buyer: 'email', seller: 'email' } };
+    expect(kindDefault('delivered', admin)).toEqual({ buyer: ['sms'], seller: [], urgent: false, ...emailFallback });
+    expect(kindDefault('shipped', admin)).toEqual({ buyer: ['email', 'push'], seller: [], urgent: true, ...emailFallback });
+    expect(kindDefault('lost')).toEqual({ ...KIND_DEFAULTS.lost, ...emailFallback });
+    expect(kindDefault('lost', { lost: { fallback: { seller: 'sms' } } }).fallback).toEqual({ buyer: 'email', seller: 'sms' });
   });
 
   it('marks delivery_attempted, available_for_pickup and exception urgent by default, and what an admin marks', () => {

@@ -102,7 +102,7 @@ describe('an order and its parcel, end to end', () => {
     });
     const all = await eventually(async () => {
       const list = await notifications(`shipmentId=${shipmentId}`);
-      return list.some((n) => n.kind === 'delivered') && settled(list) ? list : null;
+      return list.filter((n) => n.kind === 'delivered' && n.recipientId === 'buyer-1').length === 3 && settled(list) ? list : null;
     }, 'delivered settled');
     const deliveredMail = smtp.messages.find((m) => /M\. GARCIA/.test(m.text ?? ''));
     expect(deliveredMail, 'delivered email shows who signed').toBeDefined();
