@@ -6,10 +6,10 @@ import { failsCheckDigit, identifyTrackingNumber, normalizeTrackingNumber, type 
 import { contentUpdateId, resolveShipmentId, toTrackingUpdate } from '../ingest/normalized.js';
 import type { HttpDeps } from './deps.js';
 import { ApiError, parseInput } from './errors.js';
-import { idParams, notificationQuerySchema, shipmentSchema, trackingUpdateSchema } from './schemas.js';
+import { idParams, shipmentSchema, trackingUpdateSchema } from './schemas.js';
 
 export function registerShipmentRoutes(app: FastifyInstance, deps: HttpDeps): void {
-  const { shipments, orders, notifications } = deps.stores;
+  const { shipments, orders } = deps.stores;
 
   app.post('/v1/shipments', async (request, reply) => {
     const input = parseInput(shipmentSchema, request.body, 'body');
@@ -58,11 +58,6 @@ export function registerShipmentRoutes(app: FastifyInstance, deps: HttpDeps): vo
     if (!state) throw new ApiError(404, 'not_found', `No shipment "${id}".`, [{ field: 'id', message: 'unknown' }]);
     const { events, ...shipment } = state;
     return { shipment, timeline: events };
-  });
-
-  app.get('/v1/notifications', async (request) => {
-    const query = parseInput(notificationQuerySchema, request.query, 'query');
-    return { notifications: await notifications.list(query) };
   });
 }
 

@@ -4,7 +4,7 @@ import { CHANNELS, NOTIFICATION_KINDS, ROLES } from '../domain/types.js';
 
 const id = z.string().trim().min(1).max(128).regex(/^[A-Za-z0-9._~-]+$/, 'use letters, digits and . _ ~ - only');
 
-function isTimeZone(tz: string): boolean {
+export function isTimeZone(tz: string): boolean {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
     return true;
@@ -14,7 +14,7 @@ function isTimeZone(tz: string): boolean {
 }
 
 const isoTime = z.string().refine((s) => !Number.isNaN(Date.parse(s)) && /^\d{4}-\d{2}-\d{2}/.test(s), 'expected an ISO-8601 date-time');
-const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour)');
+export const hhmm = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'expected HH:MM (24-hour)');
 const channelFlags = z.object(Object.fromEntries(CHANNELS.map((c) => [c, z.boolean().optional()])) as Record<(typeof CHANNELS)[number], z.ZodOptional<z.ZodBoolean>>).strict();
 
 export const preferencesSchema = z
@@ -24,6 +24,22 @@ export const preferencesSchema = z
     quietHours: z.object({ start: hhmm, end: hhmm }).strict().optional(),
   })
   .strict();
+
+/**
+ * `PATCH /v1/recipients/:id/preferences`: the preferencesSchema shapes, where `null` removes what it names
+ * (a kind's override, one channel of it, a channel switch, the quiet hours) and absence leaves it alone.
+ */
+export const preferencesPatchSchema = z
+  .object({
+    channels: z.object(Object.fromEntries(CHANNELS.map((c) => [c, z.object({ enabled: z.boolean() }).strict().nullable().optional()])) as Record<(typeof CHANNELS)[number], z.ZodOptional<z.ZodNullable<z.ZodObject<{ enabled: z.ZodBoolean }>>>>).strict().optional(),
+    kinds: z
+      .partialRecord(z.enum(NOTIFICATION_KINDS), z.object(Object.fromEntries(CHANNELS.map((c) => [c, z.boolean().nullable().optional()])) as Record<(typeof CHANNELS)[number], z.ZodOptional<z.ZodNullable<z.ZodBoolean>>>).strict().nullable())
+      .optional(),
+    quietHours: z.object({ start: hhmm, end: hhmm }).strict().nullable().optional(),
+  })
+  .strict();
+
+export type PreferencesPatch = z.infer<typeof preferencesPatchSchema>;
 
 export const pushSubscriptionSchema = z.object({
   endpoint: z.url({ protocol: /^https$/, error: 'expected an https URL' }),
