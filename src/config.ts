@@ -47,6 +47,8 @@ const url = (...protocols: string[]) =>
 const integer = (min: number, max: number) =>
   matching(/^\d{1,16}$/).transform(Number).refine((n) => n >= min && n <= max);
 const hours = () => matching(/^\d{1,5}(\.\d+)?$/).transform(Number).refine((n) => n > 0 && n <= 8760);
+/** A positive decimal up to `max`: request rates below one a second (0.2) are how carriers publish them. */
+const positiveDecimal = (max: number) => matching(/^\d{1,6}(\.\d{1,6})?$/).transform(Number).refine((n) => n > 0 && n <= max);
 /** Trailing slashes dropped so that callers can append `/path` without doubling it. */
 const baseUrl = () => url('http:', 'https:').transform((value) => value.replace(/\/+$/, ''));
 const emailAddress = () => matching(/^(?:[^<>@]*<[^\s<>@]+@[^\s<>@]+>|[^\s<>@]+@[^\s<>@]+)$/);
@@ -182,6 +184,54 @@ const fields = z.object({
   /** @defaultValue unset */
   seventeentrackApiKey: option(text(), { secret: true, expected: 'the 17TRACK API key',
     description: '17TRACK API key; verifies `/webhooks/17track` and registers numbers.' }),
+  /** @defaultValue unset (USPS is not polled) */
+  uspsClientId: option(text(), { expected: 'the consumer key of an app at developers.usps.com',
+    description: 'USPS Tracking v3 OAuth client id; with USPS_CLIENT_SECRET, USPS shipments are polled.' }),
+  /** @defaultValue unset */
+  uspsClientSecret: option(text(), { secret: true, expected: 'the consumer secret of the same USPS app',
+    description: 'USPS OAuth client secret.' }),
+  /** @defaultValue `https://apis.usps.com` */
+  uspsApiBaseUrl: option(baseUrl(), { default: 'https://apis.usps.com', expected: 'an http:// or https:// URL',
+    description: 'USPS API root (the simulator prints a local one).' }),
+  /** USPS grants new apps 60 requests an hour. @defaultValue `0.016` */
+  uspsRateLimitPerSecond: option(positiveDecimal(10_000), { default: '0.016', expected: 'a positive number of requests per second, e.g. 0.016 or 5',
+    description: 'Most USPS tracking requests a second (USPS grants new apps 60 an hour; raise it with your quota).' }),
+  /** @defaultValue unset (UPS is not polled) */
+  upsClientId: option(text(), { expected: 'the client id of an app at developer.ups.com',
+    description: 'UPS Track API OAuth client id; with UPS_CLIENT_SECRET, UPS shipments are polled.' }),
+  /** @defaultValue unset */
+  upsClientSecret: option(text(), { secret: true, expected: 'the client secret of the same UPS app',
+    description: 'UPS OAuth client secret.' }),
+  /** @defaultValue `https://onlinetools.ups.com` */
+  upsApiBaseUrl: option(baseUrl(), { default: 'https://onlinetools.ups.com', expected: 'an http:// or https:// URL',
+    description: 'UPS API root (`https://wwwcie.ups.com` is UPS\u2019s test environment).' }),
+  /** @defaultValue `5` */
+  upsRateLimitPerSecond: option(positiveDecimal(10_000), { default: '5', expected: 'a positive number of requests per second, e.g. 0.5 or 5',
+    description: 'Most UPS tracking requests a second.' }),
+  /** @defaultValue unset (FedEx is not polled) */
+  fedexApiKey: option(text(), { secret: true, expected: 'the API key of a project at developer.fedex.com',
+    description: 'FedEx Track API key (OAuth client_id); with FEDEX_SECRET_KEY, FedEx shipments are polled.' }),
+  /** @defaultValue unset */
+  fedexSecretKey: option(text(), { secret: true, expected: 'the secret key of the same FedEx project',
+    description: 'FedEx secret key (OAuth client_secret).' }),
+  /** @defaultValue `https://apis.fedex.com` */
+  fedexApiBaseUrl: option(baseUrl(), { default: 'https://apis.fedex.com', expected: 'an http:// or https:// URL',
+    description: 'FedEx API root (`https://apis-sandbox.fedex.com` is FedEx\u2019s sandbox).' }),
+  /** @defaultValue `10` */
+  fedexRateLimitPerSecond: option(positiveDecimal(10_000), { default: '10', expected: 'a positive number of requests per second, e.g. 0.5 or 10',
+    description: 'Most FedEx tracking requests a second (FedEx throttles a project at 1,400 per 10 seconds).' }),
+  /** @defaultValue unset (DHL is not polled) */
+  dhlApiKey: option(text(), { secret: true, expected: 'the API key of an app subscribed to Shipment Tracking \u2013 Unified',
+    description: 'DHL Shipment Tracking \u2013 Unified API key; when set, DHL shipments are polled.' }),
+  /** @defaultValue `https://api-eu.dhl.com` */
+  dhlApiBaseUrl: option(baseUrl(), { default: 'https://api-eu.dhl.com', expected: 'an http:// or https:// URL',
+    description: 'DHL API root.' }),
+  /** DHL's initial service level allows one call every 5 seconds (and 250 a day). @defaultValue `0.2` */
+  dhlRateLimitPerSecond: option(positiveDecimal(10_000), { default: '0.2', expected: 'a positive number of requests per second, e.g. 0.2 or 5',
+    description: 'Most DHL tracking requests a second (DHL\u2019s initial level: one every 5 s and 250 a day).' }),
+  /** @defaultValue `120` */
+  pollIntervalMinutes: option(positiveDecimal(10_080), { default: '120', expected: 'a positive number of minutes up to 10080',
+    description: 'Base carrier polling interval: \u00d73 before the first scan, \u00d71 in transit, \u00d70.25 out for delivery, \u00d72 at a pickup point or returning; none once terminal.' }),
   /** @defaultValue `24` */
   delayThresholdHours: option(hours(), { default: '24', expected: 'a positive number of hours up to 8760',
     description: 'ETA moved later by at least this much sends `delayed`.' }),
@@ -243,6 +293,16 @@ function checkCombinations(value: Partial<Record<FieldName, unknown>>, ctx: z.Re
   if (set('tiktokShopAppKey') !== set('tiktokShopAppSecret')) {
     need('tiktokShopAppKey', 'required when TIKTOK_SHOP_APP_SECRET is set');
     need('tiktokShopAppSecret', 'required when TIKTOK_SHOP_APP_KEY is set');
+  }
+  const pairs: [FieldName, FieldName][] = [
+    ['uspsClientId', 'uspsClientSecret'],
+    ['upsClientId', 'upsClientSecret'],
+    ['fedexApiKey', 'fedexSecretKey'],
+  ];
+  for (const [id, secret] of pairs) {
+    if (set(id) === set(secret)) continue;
+    need(id, `required when ${envName(secret)} is set (a carrier is polled only with both)`);
+    need(secret, `required when ${envName(id)} is set (a carrier is polled only with both)`);
   }
   if (value.nodeEnv === 'production') {
     need('signingSecret', 'required when NODE_ENV=production (16 or more random characters, the same across restarts)');

@@ -9,16 +9,20 @@ import { createSmsChannel } from './channels/sms.js';
 import type { EmailMessage, PushMessage, SmsMessage } from './channels/types.js';
 import type { Config } from './config.js';
 import { buildServer } from './http/server.js';
+import { createCarrierAdapters, type CarrierCredentials } from './ingest/carriers/registry.js';
 import { createLogger } from './log.js';
 import type { Channels, PipelineDeps, Stores } from './queues/deps.js';
 import type { WorkerName } from './queues/names.js';
+import { createPollingHook, type PollingOptions } from './queues/poll.js';
 import { createQueues, type Queues } from './queues/queues.js';
 import { startWorkers, type RunningWorkers } from './queues/workers.js';
 import { loadTemplates } from './render/engine.js';
 import { createIdempotencyStore } from './store/idempotency.js';
 import { createKeys } from './store/keys.js';
+import { createKindDefaultsStore } from './store/kind-defaults.js';
 import { createNotificationStore } from './store/notifications.js';
 import { createOrderStore } from './store/orders.js';
+import { createPollSchedule } from './store/poll-schedule.js';
 import { createRecipientStore } from './store/recipients.js';
 import { assertNoEviction, createRedis } from './store/redis.js';
 import { createShipmentStore } from './store/shipments.js';
@@ -38,6 +42,8 @@ export interface StartOptions {
   /** Replace channels (tests, benchmark). */
   channels?: Partial<Channels>;
   now?: () => Date;
+  /** Tune the polling scheduler (tests, demo): tick period, batch size, lease. */
+  polling?: Pick<PollingOptions, 'tickMs' | 'batchSize' | 'maxBacklog' | 'leaseMs'>;
 }
 
 export interface App {
@@ -84,6 +90,16 @@ function buildChannels(config: Config, logger: Logger): Channels {
   } satisfies { email: { send(m: EmailMessage): unknown }; sms: { send(m: SmsMessage): unknown }; push: { send(m: PushMessage): unknown } };
 }
 
+/** The carriers whose credentials are set; the others are not polled. */
+export function carrierCredentials(config: Config): CarrierCredentials {
+  return {
+    usps: config.uspsClientId && config.uspsClientSecret ? { clientId: config.uspsClientId, clientSecret: config.uspsClientSecret, baseUrl: config.uspsApiBaseUrl } : undefined,
+    ups: config.upsClientId && config.upsClientSecret ? { clientId: config.upsClientId, clientSecret: config.upsClientSecret, baseUrl: config.upsApiBaseUrl } : undefined,
+    fedex: config.fedexApiKey && config.fedexSecretKey ? { apiKey: config.fedexApiKey, secretKey: config.fedexSecretKey, baseUrl: config.fedexApiBaseUrl } : undefined,
+    dhl: config.dhlApiKey ? { apiKey: config.dhlApiKey, baseUrl: config.dhlApiBaseUrl } : undefined,
+  };
+}
+
 /** The composition root: everything a process runs is built here from the parsed configuration. */
 export async function startApp(config: Config, options: StartOptions): Promise<App> {
   const logger = options.logger ?? createLogger(config.logLevel);
@@ -107,7 +123,9 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
   const queues = createQueues(redis, keys.bullPrefix);
   const channels: Channels = { ...buildChannels(config, logger), ...options.channels };
   const now = options.now ?? (() => new Date());
+  const kindDefaults = createKindDefaultsStore(redis, keys);
   const deps: PipelineDeps = {
+    kindDefaults,
     keys,
     stores,
     queues,
@@ -118,8 +136,19 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
     now,
   };
 
+  const adapters = createCarrierAdapters(carrierCredentials(config));
+  const pollSchedule = createPollSchedule(redis, keys);
+  if (adapters.size > 0) deps.polling = createPollingHook(pollSchedule, new Set(adapters.keys()), config.pollIntervalMinutes, now);
+  const polling: PollingOptions = {
+    ...options.polling,
+    adapters,
+    schedule: pollSchedule,
+    intervalMinutes: config.pollIntervalMinutes,
+    rateLimits: { usps: config.uspsRateLimitPerSecond, ups: config.upsRateLimitPerSecond, fedex: config.fedexRateLimitPerSecond, dhl: config.dhlRateLimitPerSecond },
+  };
+
   const workerConnection = createRedis(config.redisUrl, { forWorkers: true });
-  const workers = startWorkers(deps, options.workers, workerConnection, { concurrency: config.concurrency });
+  const workers = await startWorkers(deps, options.workers, workerConnection, { concurrency: config.concurrency, polling });
 
   let server: FastifyInstance | null = null;
   if (options.http !== false) {
@@ -129,6 +158,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
       queues,
       receipts: createWebhookReceipts(redis, keys),
       unmatched: createUnmatchedUpdateStore(redis, keys),
+      kindDefaults,
       settings: {
         adminToken: config.adminToken,
         webhookSecret: config.webhookSecret,
@@ -140,6 +170,8 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
           shippoWebhookSecret: config.shippoWebhookSecret,
           seventeentrackApiKey: config.seventeentrackApiKey,
         },
+        twilio: config.twilioAuthToken ? { authToken: config.twilioAuthToken, publicBaseUrl: config.publicBaseUrl } : undefined,
+        links: { publicBaseUrl: config.publicBaseUrl, signingSecret: config.signingSecret },
         tiktokShop: config.tiktokShopAppKey && config.tiktokShopAppSecret ? { appKey: config.tiktokShopAppKey, appSecret: config.tiktokShopAppSecret } : undefined,
       },
       logger,

@@ -40,6 +40,22 @@ const complete = {
   EASYPOST_WEBHOOK_SECRET: 'ep-secret',
   SHIPPO_WEBHOOK_TOKEN: 'shippo-token',
   SEVENTEENTRACK_API_KEY: '17-key',
+  USPS_CLIENT_ID: 'usps-id',
+  USPS_CLIENT_SECRET: 'usps-secret',
+  USPS_API_BASE_URL: 'http://127.0.0.1:4010/usps',
+  USPS_RATE_LIMIT_PER_SECOND: '0.5',
+  UPS_CLIENT_ID: 'ups-id',
+  UPS_CLIENT_SECRET: 'ups-secret',
+  UPS_API_BASE_URL: 'https://wwwcie.ups.com/',
+  UPS_RATE_LIMIT_PER_SECOND: '3',
+  FEDEX_API_KEY: 'fedex-key',
+  FEDEX_SECRET_KEY: 'fedex-secret',
+  FEDEX_API_BASE_URL: 'https://apis-sandbox.fedex.com',
+  FEDEX_RATE_LIMIT_PER_SECOND: '20',
+  DHL_API_KEY: 'dhl-key',
+  DHL_API_BASE_URL: 'https://api-test.dhl.com',
+  DHL_RATE_LIMIT_PER_SECOND: '1',
+  POLL_INTERVAL_MINUTES: '90',
   DELAY_THRESHOLD_HOURS: '12',
   STALL_HOURS: '96.5',
   NOT_SCANNED_HOURS: '24',
@@ -73,12 +89,21 @@ describe('parseConfig', () => {
       signingSecretIsDefault: true,
       emailFrom: 'Shipment Notifier <notifications@localhost>',
       outboxDir: './outbox',
+      uspsApiBaseUrl: 'https://apis.usps.com',
+      uspsRateLimitPerSecond: 0.016,
+      upsApiBaseUrl: 'https://onlinetools.ups.com',
+      upsRateLimitPerSecond: 5,
+      fedexApiBaseUrl: 'https://apis.fedex.com',
+      fedexRateLimitPerSecond: 10,
+      dhlApiBaseUrl: 'https://api-eu.dhl.com',
+      dhlRateLimitPerSecond: 0.2,
+      pollIntervalMinutes: 120,
       delayThresholdHours: 24,
       stallHours: 72,
       notScannedHours: 48,
       logLevel: 'info',
-      workers: ['track', 'notify', 'email', 'sms', 'push'],
-      concurrency: { track: 10, notify: 10, email: 10, sms: 10, push: 10 },
+      workers: ['track', 'notify', 'email', 'sms', 'push', 'poll'],
+      concurrency: { track: 10, notify: 10, email: 10, sms: 10, push: 10, poll: 10 },
       bodyLimitBytes: 1_048_576,
     });
   });
@@ -99,7 +124,11 @@ describe('parseConfig', () => {
       signingSecretIsDefault: false,
       stallHours: 96.5,
       workers: ['track', 'notify'],
-      concurrency: { track: 10, notify: 4, email: 10, sms: 10, push: 10 },
+      concurrency: { track: 10, notify: 4, email: 10, sms: 10, push: 10, poll: 10 },
+      upsApiBaseUrl: 'https://wwwcie.ups.com',
+      uspsRateLimitPerSecond: 0.5,
+      dhlRateLimitPerSecond: 1,
+      pollIntervalMinutes: 90,
       twilioFrom: '+15005550006',
       vapidPublicKey: vapid.publicKey,
     });
@@ -114,7 +143,7 @@ describe('parseConfig', () => {
 
   it('reads one CONCURRENCY for every worker, and de-duplicates WORKERS', () => {
     const config = parseConfig({ CONCURRENCY: '3', WORKERS: 'email,sms,email' });
-    expect(config.concurrency).toEqual({ track: 3, notify: 3, email: 3, sms: 3, push: 3 });
+    expect(config.concurrency).toEqual({ track: 3, notify: 3, email: 3, sms: 3, push: 3, poll: 3 });
     expect(config.workers).toEqual(['email', 'sms']);
   });
 
@@ -164,12 +193,21 @@ describe('parseConfig', () => {
       ['STALL_HOURS', 'three days', 'STALL_HOURS: expected a positive number of hours up to 8760, got "three days"'],
       ['NOT_SCANNED_HOURS', '-4', 'NOT_SCANNED_HOURS: expected a positive number of hours up to 8760, got "-4"'],
       ['LOG_LEVEL', 'verbose', 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
-      ['WORKERS', 'track,mail', 'WORKERS: expected a comma-separated list from track, notify, email, sms, push, got "track,mail"'],
+      ['WORKERS', 'track,mail', 'WORKERS: expected a comma-separated list from track, notify, email, sms, push, poll, got "track,mail"'],
       [
         'CONCURRENCY',
         'email=0',
-        'CONCURRENCY: expected an integer from 1 to 1000, or pairs like "email=20,sms=5" naming track, notify, email, sms, push, got "email=0"',
+        'CONCURRENCY: expected an integer from 1 to 1000, or pairs like "email=20,sms=5" naming track, notify, email, sms, push, poll, got "email=0"',
       ],
+      ['USPS_API_BASE_URL', 'apis.usps.com', 'USPS_API_BASE_URL: expected an http:// or https:// URL, got "apis.usps.com"'],
+      ['UPS_API_BASE_URL', 'ftp://ups.example', 'UPS_API_BASE_URL: expected an http:// or https:// URL, got "ftp://ups.example"'],
+      ['FEDEX_API_BASE_URL', 'fedex', 'FEDEX_API_BASE_URL: expected an http:// or https:// URL, got "fedex"'],
+      ['DHL_API_BASE_URL', '//dhl', 'DHL_API_BASE_URL: expected an http:// or https:// URL, got "//dhl"'],
+      ['USPS_RATE_LIMIT_PER_SECOND', '0', 'USPS_RATE_LIMIT_PER_SECOND: expected a positive number of requests per second, e.g. 0.016 or 5, got "0"'],
+      ['UPS_RATE_LIMIT_PER_SECOND', 'fast', 'UPS_RATE_LIMIT_PER_SECOND: expected a positive number of requests per second, e.g. 0.5 or 5, got "fast"'],
+      ['FEDEX_RATE_LIMIT_PER_SECOND', '-1', 'FEDEX_RATE_LIMIT_PER_SECOND: expected a positive number of requests per second, e.g. 0.5 or 10, got "-1"'],
+      ['DHL_RATE_LIMIT_PER_SECOND', '1/5', 'DHL_RATE_LIMIT_PER_SECOND: expected a positive number of requests per second, e.g. 0.2 or 5, got "1/5"'],
+      ['POLL_INTERVAL_MINUTES', '20000', 'POLL_INTERVAL_MINUTES: expected a positive number of minutes up to 10080, got "20000"'],
       ['BODY_LIMIT_BYTES', '1MB', 'BODY_LIMIT_BYTES: expected an integer number of bytes from 1 to 1073741824, got "1MB"'],
     ];
 
@@ -254,6 +292,16 @@ describe('parseConfig', () => {
       expect(problemsOf({ TIKTOK_SHOP_APP_SECRET: 's' })).toEqual(['TIKTOK_SHOP_APP_KEY: required when TIKTOK_SHOP_APP_SECRET is set']);
     });
 
+    it.each([
+      ['USPS_CLIENT_ID', 'USPS_CLIENT_SECRET'],
+      ['UPS_CLIENT_ID', 'UPS_CLIENT_SECRET'],
+      ['FEDEX_API_KEY', 'FEDEX_SECRET_KEY'],
+    ])('carrier credentials %s and %s only together', (id, secret) => {
+      expect(problemsOf({ [id]: 'x' })).toEqual([`${secret}: required when ${id} is set (a carrier is polled only with both)`]);
+      expect(problemsOf({ [secret]: 'x' })).toEqual([`${id}: required when ${secret} is set (a carrier is polled only with both)`]);
+      expect(() => parseConfig({ [id]: 'x', [secret]: 'y' })).not.toThrow();
+    });
+
     it('are reported together with the bad variables, not after they are fixed', () => {
       expect(problemsOf({ PORT: '0', TIKTOK_SHOP_APP_KEY: 'k' })).toEqual([
         'PORT: expected an integer from 1 to 65535, got "0"',
@@ -293,6 +341,10 @@ describe('describeConfig', () => {
       'TWILIO_MESSAGING_SERVICE_SID', 'TWILIO_API_BASE_URL', 'VAPID_PUBLIC_KEY', 'VAPID_PRIVATE_KEY',
       'VAPID_SUBJECT', 'OUTBOX_DIR', 'WEBHOOK_SECRET', 'TIKTOK_SHOP_APP_KEY', 'TIKTOK_SHOP_APP_SECRET',
       'AFTERSHIP_WEBHOOK_SECRET', 'EASYPOST_WEBHOOK_SECRET', 'SHIPPO_WEBHOOK_TOKEN', 'SHIPPO_WEBHOOK_SECRET', 'SEVENTEENTRACK_API_KEY',
+      'USPS_CLIENT_ID', 'USPS_CLIENT_SECRET', 'USPS_API_BASE_URL', 'USPS_RATE_LIMIT_PER_SECOND',
+      'UPS_CLIENT_ID', 'UPS_CLIENT_SECRET', 'UPS_API_BASE_URL', 'UPS_RATE_LIMIT_PER_SECOND',
+      'FEDEX_API_KEY', 'FEDEX_SECRET_KEY', 'FEDEX_API_BASE_URL', 'FEDEX_RATE_LIMIT_PER_SECOND',
+      'DHL_API_KEY', 'DHL_API_BASE_URL', 'DHL_RATE_LIMIT_PER_SECOND', 'POLL_INTERVAL_MINUTES',
       'DELAY_THRESHOLD_HOURS', 'STALL_HOURS', 'NOT_SCANNED_HOURS', 'LOG_LEVEL', 'WORKERS', 'CONCURRENCY',
       'BODY_LIMIT_BYTES',
     ]);
@@ -311,8 +363,11 @@ describe('describeConfig', () => {
       DELAY_THRESHOLD_HOURS: '24',
       STALL_HOURS: '72',
       NOT_SCANNED_HOURS: '48',
-      WORKERS: 'track,notify,email,sms,push',
+      WORKERS: 'track,notify,email,sms,push,poll',
       CONCURRENCY: '10',
+      USPS_API_BASE_URL: 'https://apis.usps.com',
+      DHL_RATE_LIMIT_PER_SECOND: '0.2',
+      POLL_INTERVAL_MINUTES: '120',
       BODY_LIMIT_BYTES: '1048576',
     });
     expect(byName.ADMIN_TOKEN).toBeUndefined();

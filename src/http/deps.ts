@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import type { Queues } from '../queues/queues.js';
 import type { WebhookSecrets } from '../ingest/source.js';
 import type { Stores } from '../queues/deps.js';
+import type { KindDefaultsStore } from '../store/kind-defaults.js';
 import type { UnmatchedUpdateStore } from '../store/unmatched-updates.js';
 import type { WebhookReceipts } from '../store/webhook-receipts.js';
 
@@ -29,6 +30,8 @@ export interface HttpDeps {
   queues: Queues;
   receipts: WebhookReceipts;
   unmatched: UnmatchedUpdateStore;
+  /** Admin per-kind defaults; absent in processes that do not serve `/v1/defaults`. */
+  kindDefaults?: KindDefaultsStore;
   settings: HttpSettings;
   logger: Logger;
   now: () => Date;

@@ -11,9 +11,14 @@ import { registerShipmentRoutes } from './api-shipments.js';
 import { registerGenericWebhook } from './webhook-generic.js';
 import { registerSourceWebhooks } from './webhook-sources.js';
 import { registerUnmatchedRoutes } from './api-unmatched.js';
+import { registerDefaultsRoutes } from './api-defaults.js';
 import { registerTikTokShopWebhook } from './webhook-tiktok-shop.js';
 import { registerMarketplaceRoutes } from './api-marketplace.js';
+import { registerTwilioWebhooks } from './webhook-twilio.js';
 import { WEBHOOK_SOURCES } from '../ingest/sources.js';
+import { registerPages } from './pages/index.js';
+import { registerPreferenceRoutes } from './api-preferences.js';
+import { registerNotificationRoutes } from './api-notifications.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -99,7 +104,12 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   registerGenericWebhook(app, deps);
   registerSourceWebhooks(app, deps, WEBHOOK_SOURCES);
   registerUnmatchedRoutes(app, deps);
+  registerDefaultsRoutes(app, deps);
   registerTikTokShopWebhook(app, deps);
   registerMarketplaceRoutes(app, deps);
+  registerPages(app, deps);
+  registerPreferenceRoutes(app, deps);
+  registerNotificationRoutes(app, deps);
+  registerTwilioWebhooks(app, deps);
   return app;
 }

@@ -2,9 +2,11 @@ import type { Logger } from 'pino';
 import type { Channel } from '../channels/types.js';
 import type { EmailMessage, PushMessage, SmsMessage } from '../channels/types.js';
 import type { KindDefaultsTable } from '../domain/kinds.js';
+import type { ShipmentState, TrackingUpdate } from '../domain/types.js';
 import type { TemplateEngine } from '../render/engine.js';
 import type { IdempotencyStore } from '../store/idempotency.js';
 import type { Keys } from '../store/keys.js';
+import type { KindDefaultsStore } from '../store/kind-defaults.js';
 import type { NotificationStore } from '../store/notifications.js';
 import type { OrderStore } from '../store/orders.js';
 import type { RecipientStore } from '../store/recipients.js';
@@ -33,6 +35,14 @@ export interface PipelineSettings {
   kindDefaults?: Partial<KindDefaultsTable>;
 }
 
+/**
+ * Keeps the polling schedule in step with what the track worker committed: (re)schedules a shipment by its
+ * new status, stops at a terminal one, and stops for good once a webhook source reports on it.
+ */
+export interface PollingHook {
+  afterUpdate(state: ShipmentState, update: TrackingUpdate): Promise<void>;
+}
+
 /** What the processors need; built once in the composition root. */
 export interface PipelineDeps {
   keys: Keys;
@@ -41,7 +51,11 @@ export interface PipelineDeps {
   templates: TemplateEngine;
   channels: Channels;
   settings: PipelineSettings;
+  /** Admin per-kind defaults (`/v1/defaults`), read through a short cache; absent means built-in only. */
+  kindDefaults?: KindDefaultsStore;
   logger: Logger;
   /** Injected so tests can move time; never read the clock elsewhere. */
   now: () => Date;
+  /** Present when at least one carrier is polled. @defaultValue undefined (no polling) */
+  polling?: PollingHook | undefined;
 }

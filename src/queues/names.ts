@@ -1,3 +1,5 @@
+import { POLLED_CARRIERS, type CarrierSlug } from '../ingest/carriers/types.js';
+
 /** Queue names. One queue per pipeline stage, one per channel so each scales and rate-limits on its own. */
 export const QUEUE_NAMES = {
   updates: 'updates',
@@ -9,11 +11,27 @@ export const QUEUE_NAMES = {
 
 export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 
-/** Worker names as given to `--workers`: `track` consumes `updates`, the rest consume their namesake. */
-export const WORKER_NAMES = ['track', 'notify', 'email', 'sms', 'push'] as const;
+/** The queue whose one repeatable job takes due shipments off the polling schedule. */
+export const POLL_SCHEDULER_QUEUE = 'poll-scheduler';
+
+/** One polling queue per carrier (`poll-ups`…), so each gets that carrier's rate limit. */
+export function pollQueueName(carrier: CarrierSlug): `poll-${CarrierSlug}` {
+  return `poll-${carrier}`;
+}
+
+export const POLL_QUEUE_NAMES = POLLED_CARRIERS.map(pollQueueName);
+
+/**
+ * Worker names as given to `--workers`: `track` consumes `updates`, `poll` runs the polling scheduler and
+ * the per-carrier pollers, the rest consume their namesake.
+ */
+export const WORKER_NAMES = ['track', 'notify', 'email', 'sms', 'push', 'poll'] as const;
 export type WorkerName = (typeof WORKER_NAMES)[number];
 
-export const WORKER_QUEUE: Record<WorkerName, QueueName> = {
+/** Workers that consume exactly one pipeline queue. */
+export type PipelineWorkerName = Exclude<WorkerName, 'poll'>;
+
+export const WORKER_QUEUE: Record<PipelineWorkerName, QueueName> = {
   track: 'updates',
   notify: 'notify',
   email: 'email',

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { UnrecoverableError } from 'bullmq';
-import { isUrgentKind, kindAudience } from '../domain/kinds.js';
+import { isUrgentKind, kindAudience, type KindDefaultsTable } from '../domain/kinds.js';
 import { resolveChannels, withFallback } from '../domain/preferences.js';
 import { holdUntil } from '../domain/quiet-hours.js';
 import type { ChannelName, NotificationKind, Recipient } from '../domain/types.js';
@@ -17,8 +17,13 @@ export function notificationId(subjectId: string, kind: NotificationKind, discri
   return `ntf_${h.slice(0, 32)}`;
 }
 
-export function isUrgent(deps: PipelineDeps, kind: NotificationKind): boolean {
-  return isUrgentKind(kind, deps.settings.kindDefaults);
+/** Admin overrides as they stand now (static settings in tests, the store in a running service). */
+export async function adminDefaults(deps: PipelineDeps): Promise<Partial<KindDefaultsTable> | undefined> {
+  return (await deps.kindDefaults?.get()) ?? deps.settings.kindDefaults;
+}
+
+export async function isUrgent(deps: PipelineDeps, kind: NotificationKind): Promise<boolean> {
+  return isUrgentKind(kind, await adminDefaults(deps));
 }
 
 /** Fans one notification out to the order's buyer and seller over the channels their preferences allow. */
@@ -27,7 +32,8 @@ export async function processNotify(deps: PipelineDeps, job: NotifyJob): Promise
   const order = await orders.get(job.subject.orderId);
   if (!order) throw new UnrecoverableError(`unknown order ${job.subject.orderId}`);
   const shipmentId = job.subject.type === 'shipment' ? job.subject.shipmentId : undefined;
-  const audience = kindAudience(job.kind, deps.settings.kindDefaults);
+  const defaults = await adminDefaults(deps);
+  const audience = kindAudience(job.kind, defaults);
 
   const decided: NotificationRecord[] = [];
   for (const recipientId of [order.buyerId, order.sellerId]) {
@@ -37,7 +43,7 @@ export async function processNotify(deps: PipelineDeps, job: NotifyJob): Promise
       continue;
     }
     if (!audience.includes(recipient.role) && !hasKindOverride(recipient, job.kind)) continue;
-    decided.push(...(await fanOutToRecipient(deps, job, recipient, order.orderId, shipmentId)));
+    decided.push(...(await fanOutToRecipient(deps, job, recipient, order.orderId, shipmentId, defaults)));
   }
   return decided;
 }
@@ -53,13 +59,14 @@ async function fanOutToRecipient(
   recipient: Recipient,
   orderId: string,
   shipmentId: string | undefined,
+  defaults: Partial<KindDefaultsTable> | undefined,
 ): Promise<NotificationRecord[]> {
   const now = deps.now();
   const subjectId = shipmentId ?? orderId;
-  const urgent = isUrgent(deps, job.kind);
+  const urgent = isUrgentKind(job.kind, defaults);
   const records: NotificationRecord[] = [];
 
-  const decisions = withFallback(job.kind, recipient, resolveChannels(job.kind, recipient, deps.settings.kindDefaults), deps.settings.kindDefaults);
+  const decisions = withFallback(job.kind, recipient, resolveChannels(job.kind, recipient, defaults), defaults);
   for (const decision of decisions) {
     const id = notificationId(subjectId, job.kind, job.discriminator, recipient.id, decision.channel);
     const hold = decision.send

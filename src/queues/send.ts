@@ -104,7 +104,7 @@ async function deliver(
 async function deliverPush(deps: PipelineDeps, record: NotificationRecord, recipient: Recipient, ctx: ReturnType<typeof templateContext>): Promise<SendResult> {
   if (recipient.pushSubscriptions.length === 0) throw new PermanentChannelError('recipient has no push subscription', { channel: 'push' });
   const push = deps.templates.push(record.kind, ctx);
-  const delivery = pushDelivery(record, isUrgent(deps, record.kind));
+  const delivery = pushDelivery(record, await isUrgent(deps, record.kind));
   const accepted: string[] = [];
   const gone: string[] = [];
   for (const subscription of recipient.pushSubscriptions) {

@@ -16,7 +16,8 @@ export interface TrackOutcome {
  * Applies one normalized update to the stored shipment: diff in memory, commit by compare-and-set
  * (the triggers are committed with the state, as pending), then enqueue one notify job per trigger
  * and clear it from pending. A crash anywhere leaves either nothing committed (the retry redoes it)
- * or pending triggers that the retry enqueues first.
+ * or pending triggers that the retry enqueues first. Last, the polling schedule hears of the new state
+ * (`deps.polling`); a retry tells it again, which is harmless.
  */
 export async function processUpdate(deps: PipelineDeps, job: UpdateJob): Promise<TrackOutcome> {
   const { shipments } = deps.stores;
@@ -28,7 +29,11 @@ export async function processUpdate(deps: PipelineDeps, job: UpdateJob): Promise
     if (!state) throw new UnrecoverableError(`unknown shipment ${shipmentId}`);
     const now = deps.now();
     const result = applyUpdate(state, job.update, now, { delayThresholdHours: deps.settings.delayThresholdHours });
-    if (!result.changed) return { changed: false, triggers: [] };
+    if (!result.changed) {
+      // Still told: a webhook source that repeats what a poller found must stop the polling all the same.
+      await deps.polling?.afterUpdate(state, job.update);
+      return { changed: false, triggers: [] };
+    }
     const pending: PendingTrigger[] = result.triggers.map((t) => ({
       ...t,
       shipmentId,
@@ -37,6 +42,7 @@ export async function processUpdate(deps: PipelineDeps, job: UpdateJob): Promise
     }));
     if (await shipments.commit(state.version, result.state, pending)) {
       await enqueue(deps, state.orderId, pending);
+      await deps.polling?.afterUpdate(result.state, job.update);
       return { changed: true, triggers: pending.map((t) => t.key) };
     }
   }

@@ -2,15 +2,18 @@ import { UnrecoverableError, Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { backoffWithJitter } from './backoff.js';
 import type { PipelineDeps } from './deps.js';
-import { WORKER_QUEUE, type WorkerName } from './names.js';
+import { WORKER_QUEUE, type PipelineWorkerName, type WorkerName } from './names.js';
 import { processNotify } from './notify.js';
 import type { NotifyJob, SendJob, UpdateJob } from './payloads.js';
+import { startPolling, type PollingOptions, type RunningPolling } from './poll.js';
 import { processSend } from './send.js';
 import { processUpdate } from './track.js';
 
 export interface WorkerOptions {
-  /** Jobs run at once, per worker. @defaultValue 10 for each */
+  /** Jobs run at once, per worker (for `poll`: per carrier). @defaultValue 10 for each */
   concurrency: Partial<Record<WorkerName, number>>;
+  /** What the `poll` worker polls; without it, or with no carrier configured, `poll` starts nothing. */
+  polling?: PollingOptions | undefined;
 }
 
 export interface RunningWorkers {
@@ -25,7 +28,7 @@ function assertPayload(ok: boolean, queue: string): void {
 }
 const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null;
 
-function processorFor(deps: PipelineDeps, name: WorkerName) {
+function processorFor(deps: PipelineDeps, name: PipelineWorkerName) {
   switch (name) {
     case 'track':
       return (job: Job<UpdateJob>) => {
@@ -48,8 +51,9 @@ function processorFor(deps: PipelineDeps, name: WorkerName) {
 }
 
 /** Starts the chosen workers; each gets its own blocking connection, as BullMQ requires. */
-export function startWorkers(deps: PipelineDeps, names: readonly WorkerName[], connection: Redis, options: WorkerOptions): RunningWorkers {
-  const workers = names.map((name) => {
+export async function startWorkers(deps: PipelineDeps, names: readonly WorkerName[], connection: Redis, options: WorkerOptions): Promise<RunningWorkers> {
+  const pipeline = names.filter((name): name is PipelineWorkerName => name !== 'poll');
+  const workers = pipeline.map((name) => {
     const worker = new Worker(WORKER_QUEUE[name], processorFor(deps, name) as (job: Job) => Promise<unknown>, {
       connection,
       prefix: deps.keys.bullPrefix,
@@ -61,10 +65,19 @@ export function startWorkers(deps: PipelineDeps, names: readonly WorkerName[], c
     worker.on('error', (err) => deps.logger.error({ queue: worker.name, err: err.message }, 'worker error'));
     return worker;
   });
+  let polling: RunningPolling | undefined;
+  if (names.includes('poll')) {
+    if (options.polling === undefined || options.polling.adapters.size === 0) {
+      deps.logger.info('poll: no carrier credentials configured; carrier polling is off');
+    } else {
+      polling = await startPolling(deps, connection, options.polling, options.concurrency.poll ?? 10);
+      deps.logger.info({ carriers: [...options.polling.adapters.keys()] }, 'poll: polling carriers');
+    }
+  }
   return {
-    workers,
+    workers: [...workers, ...(polling?.workers ?? [])],
     async close() {
-      await Promise.all(workers.map((w) => w.close()));
+      await Promise.all([...workers.map((w) => w.close()), polling?.close()]);
     },
   };
 }

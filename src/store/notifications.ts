@@ -43,14 +43,35 @@ export interface NotificationStore {
   create(record: NotificationRecord): Promise<boolean>;
   get(id: string): Promise<NotificationRecord | null>;
   update(id: string, change: Partial<Pick<NotificationRecord, 'status' | 'reason' | 'holdUntil' | 'providerId'>>, now: Date, detail?: string): Promise<NotificationRecord | null>;
+  /**
+   * Applies `change` only if `allowed(current)`, checked against the version it read so two provider
+   * callbacks racing cannot move a record backwards (delivered → failed). `applied` says which happened.
+   */
+  transition(
+    id: string,
+    allowed: (current: NotificationRecord) => boolean,
+    change: Partial<Pick<NotificationRecord, 'status' | 'reason'>>,
+    now: Date,
+    detail?: string,
+  ): Promise<{ record: NotificationRecord | null; applied: boolean }>;
+  /** A trail entry that changes nothing else: e.g. a provider's intermediate status (`sent` by Twilio). */
+  note(id: string, now: Date, step: string, detail?: string): Promise<void>;
+  /** The notification a provider's message id (a Twilio `SM…` SID) belongs to, once the send recorded it. */
+  findByProviderId(channel: ChannelName, providerId: string): Promise<string | null>;
   trail(id: string): Promise<TrailEntry[]>;
   list(query: NotificationQuery): Promise<NotificationRecord[]>;
+}
+
+function stepOf(change: Partial<Pick<NotificationRecord, 'status' | 'reason'>>): string {
+  return change.status ? `${change.status}${change.reason ? ` (${change.reason})` : ''}` : 'updated';
 }
 
 export function createNotificationStore(redis: Redis, keys: Keys): NotificationStore {
   async function addTrail(id: string, entry: TrailEntry): Promise<void> {
     await redis.rpush(keys.notificationTrail(id), JSON.stringify(entry));
   }
+  // Delivery callbacks name the provider's id, never ours; this maps one back to the other.
+  const providerIndex = (channel: ChannelName, providerId: string) => `${keys.prefix}:provider-message:${channel}:${providerId}`;
 
   return {
     async create(record) {
@@ -75,11 +96,29 @@ export function createNotificationStore(redis: Redis, keys: Keys): NotificationS
         Object.assign(doc, change, { updatedAt: now.toISOString() });
         return true;
       });
+      if (updated && change.providerId) await redis.set(providerIndex(updated.channel, change.providerId), id);
       if (updated) {
-        const what = change.status ? `${change.status}${change.reason ? ` (${change.reason})` : ''}` : 'updated';
-        await addTrail(id, { at: now.toISOString(), step: what, ...(detail ? { detail } : {}) });
+        await addTrail(id, { at: now.toISOString(), step: stepOf(change), ...(detail ? { detail } : {}) });
       }
       return updated;
+    },
+    async transition(id, allowed, change, now, detail) {
+      let applied = false;
+      const record = await updateDocument<NotificationRecord>(redis, keys.notification(id), (doc) => {
+        applied = allowed(doc);
+        if (applied) Object.assign(doc, change, { updatedAt: now.toISOString() });
+        return applied;
+      });
+      if (record && applied) {
+        await addTrail(id, { at: now.toISOString(), step: stepOf(change), ...(detail ? { detail } : {}) });
+      }
+      return { record, applied: record !== null && applied };
+    },
+    async note(id, now, step, detail) {
+      await addTrail(id, { at: now.toISOString(), step, ...(detail ? { detail } : {}) });
+    },
+    async findByProviderId(channel, providerId) {
+      return redis.get(providerIndex(channel, providerId));
     },
     async trail(id) {
       const entries = await redis.lrange(keys.notificationTrail(id), 0, -1);

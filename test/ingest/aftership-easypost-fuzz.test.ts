@@ -148,10 +148,11 @@ describe.each(SOURCES.map(([source, sign]) => [source.name, source, sign] as con
       fc.property(shaped, (body) => {
         if (parseChecked(source, Buffer.from(JSON.stringify(body)))?.kind === 'tracking') tracked++;
       }),
-      { numRuns: 500 },
+      { numRuns: 1000 },
     );
-    // The generator must reach the mapping code, not only the early refusals.
-    expect(tracked).toBeGreaterThan(20);
+    // The generator must reach the mapping code, not only the early refusals. About 4% of shaped
+    // bodies parse fully; 10 of 1000 leaves room for chance without letting the generator go blind.
+    expect(tracked).toBeGreaterThan(10);
   });
 
   it('refuses arbitrary signature headers with a typed 401', () => {

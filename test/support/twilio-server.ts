@@ -3,8 +3,10 @@
  * `POST /2010-04-01/Accounts/{AccountSid}/Messages.json`, form-encoded, HTTP Basic auth,
  * answering with Twilio's Message resource and Twilio's error JSON
  * (https://www.twilio.com/docs/messaging/api/message-resource, https://www.twilio.com/docs/api/errors).
+ * It also calls back as Twilio does: status callbacks and inbound messages, form-encoded and signed
+ * with `X-Twilio-Signature` (https://www.twilio.com/docs/usage/webhooks/webhooks-security).
  */
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -25,6 +27,13 @@ export interface TwilioFailureOptions {
   times?: number;
 }
 
+/** What the app answered to a callback. */
+export interface CallbackAnswer {
+  status: number;
+  contentType: string | null;
+  body: string;
+}
+
 export interface TwilioServer {
   /** `http://127.0.0.1:<port>`, for the channel's `apiBaseUrl`. */
   baseUrl: string;
@@ -40,6 +49,15 @@ export interface TwilioServer {
   clearFailures(): void;
   /** From now on, sending to `phone` fails as Twilio does after the recipient replied STOP (21610). */
   optOut(phone: string): void;
+  /**
+   * Delivers callbacks for URLs under `publicOrigin` to `localOrigin` instead, as a reverse proxy in
+   * front of the app would; the signature still covers the public URL, as Twilio's does.
+   */
+  route(publicOrigin: string, localOrigin: string): void;
+  /** Posts a status callback for an accepted message to the StatusCallback it was sent with. */
+  reportStatus(messageSid: string, status: string, options?: { errorCode?: number; signature?: string }): Promise<CallbackAnswer>;
+  /** Posts an inbound SMS from `from` to `url` (the number's messaging webhook). */
+  sendInbound(url: string, from: string, body: string, options?: { signature?: string }): Promise<CallbackAnswer>;
   close(): Promise<void>;
 }
 
@@ -78,6 +96,18 @@ async function readBody(req: IncomingMessage): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/**
+ * Twilio's algorithm, written from its documentation rather than taken from the twilio library, so
+ * a test checks the app's verification against an independent signer: HMAC-SHA1 keyed with the auth
+ * token over the full URL followed by every parameter name and value, names sorted, base64-encoded.
+ */
+export function twilioSignature(authToken: string, url: string, params: Record<string, string>): string {
+  const data = Object.keys(params)
+    .sort()
+    .reduce((acc, name) => acc + name + params[name], url);
+  return createHmac('sha1', authToken).update(data, 'utf8').digest('base64');
+}
+
 export async function startTwilioServer(): Promise<TwilioServer> {
   const accountSid = sid('AC');
   const authToken = randomBytes(16).toString('hex');
@@ -85,7 +115,23 @@ export async function startTwilioServer(): Promise<TwilioServer> {
   const messages: ReceivedSms[] = [];
   const failures: PendingFailure[] = [];
   const optedOut = new Set<string>();
+  const routes = new Map<string, string>();
   let requestCount = 0;
+
+  async function callback(url: string, params: Record<string, string>, signature?: string): Promise<CallbackAnswer> {
+    const target = new URL(url);
+    const local = routes.get(target.origin);
+    const res = await fetch(local ? local + target.pathname + target.search : url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': signature ?? twilioSignature(authToken, url, params),
+        'user-agent': 'TwilioProxy/1.1',
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+    return { status: res.status, contentType: res.headers.get('content-type'), body: await res.text() };
+  }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
@@ -175,6 +221,42 @@ export async function startTwilioServer(): Promise<TwilioServer> {
     },
     optOut(phone) {
       optedOut.add(phone);
+    },
+    route(publicOrigin, localOrigin) {
+      routes.set(new URL(publicOrigin).origin, localOrigin.replace(/\/+$/, ''));
+    },
+    reportStatus(messageSid, status, options = {}) {
+      const message = messages.find((m) => m.sid === messageSid);
+      if (!message?.statusCallback) throw new Error(`message ${messageSid} was not sent with a StatusCallback`);
+      const params: Record<string, string> = {
+        AccountSid: accountSid,
+        ApiVersion: '2010-04-01',
+        From: message.from ?? '',
+        MessageSid: messageSid,
+        MessageStatus: status,
+        SmsSid: messageSid,
+        SmsStatus: status,
+        To: message.to,
+        ...(options.errorCode !== undefined ? { ErrorCode: String(options.errorCode) } : {}),
+      };
+      return callback(message.statusCallback, params, options.signature);
+    },
+    sendInbound(url, from, body, options = {}) {
+      const messageSid = sid('SM');
+      const params: Record<string, string> = {
+        AccountSid: accountSid,
+        ApiVersion: '2010-04-01',
+        Body: body,
+        From: from,
+        MessageSid: messageSid,
+        NumMedia: '0',
+        NumSegments: '1',
+        SmsMessageSid: messageSid,
+        SmsSid: messageSid,
+        SmsStatus: 'received',
+        To: '+15005550006',
+      };
+      return callback(url, params, options.signature);
     },
     close() {
       server.closeAllConnections();
