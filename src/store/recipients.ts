@@ -29,6 +29,8 @@ export interface RecipientStore {
   addPushSubscription(id: string, subscription: PushSubscriptionJSON): Promise<Recipient | null>;
   removePushSubscription(id: string, endpoint: string): Promise<void>;
   suppress(id: string, channel: ChannelName, reason: string, at: Date): Promise<void>;
+  /** Applies `change` (mutates, returns whether anything changed) by compare-and-set; null when there is no such recipient. */
+  update(id: string, change: (recipient: Recipient) => boolean): Promise<Recipient | null>;
   /** Lifts the channel's suppression if `onlyIf` accepts it (any, without); true when one was lifted. */
   unsuppress(id: string, channel: ChannelName, onlyIf?: (suppression: Suppression) => boolean): Promise<boolean>;
 }
@@ -36,9 +38,11 @@ export interface RecipientStore {
 export function createRecipientStore(redis: Redis, keys: Keys): RecipientStore {
   const key = (id: string) => keys.recipient(id);
   const phoneIndex = (phone: string) => `${keys.prefix}:recipients:phone:${phoneKey(phone)}`;
+  const update = (id: string, change: (recipient: Recipient) => boolean) => updateDocument<Recipient>(redis, key(id), change);
   const get = async (id: string) => (await readDocument<Recipient>(redis, key(id)))?.doc ?? null;
   return {
     get,
+    update,
     async put(recipient) {
       // The index follows the document: after a number changes, a STOP from the old one must not match.
       const previous = (await get(recipient.id))?.phone;

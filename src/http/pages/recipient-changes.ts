@@ -4,26 +4,14 @@
  * was being saved must not be silently written back over.
  */
 import type { ChannelName, Recipient } from '../../domain/types.js';
-import { updateDocument } from '../../store/documents.js';
-import { createKeys } from '../../store/keys.js';
 import type { HttpDeps } from '../deps.js';
 
 /** Why a suppression was set by this project's own links; only these may be lifted from the preference page. */
 export const LINK_UNSUBSCRIBE_REASON = 'unsubscribed via link';
 
-/**
- * HttpDeps carries no `Keys`; the queues were built with `keys.bullPrefix` (`<prefix>:bull`), so the key
- * prefix is recovered from them rather than guessed. A missing queue means a mis-built app: fail loudly.
- */
-function recipientKey(deps: HttpDeps, id: string): string {
-  const bullPrefix = deps.queues.all[0]?.opts.prefix;
-  if (!bullPrefix?.endsWith(':bull')) throw new Error('cannot derive the Redis key prefix: the queues were not built with keys.bullPrefix');
-  return createKeys(bullPrefix.slice(0, -':bull'.length)).recipient(id);
-}
-
 /** Applies `change` (mutates, returns whether anything changed) atomically; null when there is no such recipient. */
 export function changeRecipient(deps: HttpDeps, id: string, change: (recipient: Recipient) => boolean): Promise<Recipient | null> {
-  return updateDocument<Recipient>(deps.redis, recipientKey(deps, id), change);
+  return deps.stores.recipients.update(id, change);
 }
 
 /**
