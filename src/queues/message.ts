@@ -1,6 +1,6 @@
 import { recipientLinks } from '../domain/links.js';
 import type { Order, Recipient, ShipmentState } from '../domain/types.js';
-import type { TemplateContext } from '../render/context.js';
+import type { TemplateContext, TemplateDigest } from '../render/context.js';
 import type { NotificationRecord } from '../store/notifications.js';
 import type { PipelineDeps } from './deps.js';
 
@@ -11,6 +11,7 @@ export function templateContext(
   recipient: Recipient,
   order: Order | null,
   shipment: ShipmentState | null,
+  digest: TemplateDigest | null = null,
 ): TemplateContext {
   const links = recipientLinks(deps.settings.publicBaseUrl, deps.settings.signingSecret, recipient.id, record.channel, deps.now());
   const lastEvent = shipment?.events[shipment.events.length - 1];
@@ -45,6 +46,7 @@ export function templateContext(
     links: { track: shipment?.trackingUrl ?? links.preferences, ...links },
     // The refused number was never stored anywhere but in the notification's discriminator.
     ...(record.kind === 'invalid_tracking_number' ? { invalidTrackingNumber: record.discriminator } : {}),
+    digest,
   };
 }
 

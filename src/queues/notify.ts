@@ -6,6 +6,7 @@ import { holdUntil } from '../domain/quiet-hours.js';
 import type { ChannelName, NotificationKind, Recipient } from '../domain/types.js';
 import type { NotificationRecord } from '../store/notifications.js';
 import type { PipelineDeps } from './deps.js';
+import { foldIntoDigest, isDigestKind } from './digest.js';
 import type { NotifyJob } from './payloads.js';
 
 /**
@@ -68,6 +69,12 @@ async function fanOutToRecipient(
 
   const decisions = withFallback(job.kind, recipient, resolveChannels(job.kind, recipient, defaults), defaults);
   for (const decision of decisions) {
+    // A wanted in-transit update joins its window's digest; a refused one is recorded per trigger as for any kind.
+    if (decision.send && shipmentId && isDigestKind(job.kind)) {
+      const digest = await foldIntoDigest(deps, job, recipient, orderId, shipmentId, decision, urgent);
+      if (digest) records.push(digest);
+      continue;
+    }
     const id = notificationId(subjectId, job.kind, job.discriminator, recipient.id, decision.channel);
     const hold = decision.send
       ? holdUntil({ now, timezone: recipient.timezone, quietHours: recipient.preferences.quietHours, channel: decision.channel, urgent })

@@ -14,6 +14,7 @@ import { redactContacts } from '../log.js';
 import type { ChannelName, Recipient } from '../domain/types.js';
 import type { NotificationRecord } from '../store/notifications.js';
 import type { PipelineDeps } from './deps.js';
+import { loadDigest, type LoadedDigest } from './digest.js';
 import { templateContext, pushDelivery } from './message.js';
 import { isUrgent } from './notify.js';
 import type { SendJob } from './payloads.js';
@@ -39,7 +40,13 @@ export async function processSend(deps: PipelineDeps, channel: ChannelName, job:
   if (!record) throw new UnrecoverableError(`unknown notification ${job.notificationId}`);
   if (record.status !== 'queued' && record.status !== 'held') return 'not-sendable';
 
-  const shipment = record.shipmentId ? await shipments.get(record.shipmentId) : null;
+  const digest = await loadDigest(deps, record);
+  // A digest speaks for its first parcel still in transit; it is stale only once every parcel in it has moved on.
+  const shipment = digest ? (digest.shipments[0] ?? null) : record.shipmentId ? await shipments.get(record.shipmentId) : null;
+  if (digest && digest.shipments.length === 0) {
+    await notifications.update(record.id, { status: 'skipped', reason: 'superseded' }, deps.now(), `none of its ${digest.folded} shipment(s) is still in transit`);
+    return 'superseded';
+  }
   if (record.status === 'held' && shipment && isSuperseded(record.kind, shipment)) {
     await notifications.update(record.id, { status: 'skipped', reason: 'superseded' }, deps.now(), `shipment is now ${shipment.status}`);
     return 'superseded';
@@ -61,7 +68,7 @@ export async function processSend(deps: PipelineDeps, channel: ChannelName, job:
   if (!lease) throw new RetryableChannelError('another worker is sending this notification', { channel });
   try {
     const order = await orders.get(record.orderId);
-    const result = await deliver(deps, channel, record, recipient, order, shipment);
+    const result = await deliver(deps, channel, record, recipient, order, shipment, digest);
     await idempotency.markSent(record.id, result.providerId);
     await notifications.update(record.id, { status: 'sent', providerId: result.providerId }, deps.now(), result.detail);
     return 'sent';
@@ -80,8 +87,9 @@ async function deliver(
   recipient: Recipient,
   order: Parameters<typeof templateContext>[3],
   shipment: Parameters<typeof templateContext>[4],
+  digest: LoadedDigest | null,
 ): Promise<SendResult> {
-  const ctx = templateContext(deps, record, recipient, order, shipment);
+  const ctx = templateContext(deps, record, recipient, order, shipment, digest?.context ?? null);
   const notificationId = record.id;
   if (channel === 'email') {
     if (!recipient.email) throw new PermanentChannelError('recipient has no email address', { channel });

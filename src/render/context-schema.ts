@@ -9,6 +9,8 @@ import {
   KIND_FIELDS,
   type KindField,
   type TemplateContext,
+  type TemplateDigest,
+  type TemplateDigestShipment,
   type TemplateEvent,
   type TemplateLinks,
   type TemplateOrder,
@@ -89,6 +91,17 @@ const links = object({
   unsubscribe: required(scalar),
 } satisfies Record<keyof TemplateLinks, SchemaField>);
 
+const digestShipment = object({
+  carrier: required(scalar),
+  trackingNumber: required(scalar),
+  trackingUrl: required(scalar),
+  events: required({ type: 'array', of: event }),
+} satisfies Record<keyof TemplateDigestShipment, SchemaField>);
+
+const digest = object({
+  shipments: required({ type: 'array', of: digestShipment }),
+} satisfies Record<keyof TemplateDigest, SchemaField>);
+
 function rootFields(orderNullable: boolean, shipmentNullable: boolean) {
   return {
     recipient: required(recipient),
@@ -97,6 +110,7 @@ function rootFields(orderNullable: boolean, shipmentNullable: boolean) {
     proof: optional(proof),
     links: required(links),
     kind: required(scalar),
+    digest: optional(digest),
   } satisfies Record<Exclude<keyof TemplateContext, KindField>, SchemaField>;
 }
 

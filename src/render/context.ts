@@ -85,6 +85,24 @@ export interface TemplateProof {
   location?: string;
 }
 
+/** One parcel of an in-transit digest. */
+export interface TemplateDigestShipment {
+  /** Carrier name for people (`UPS`). */
+  carrier: string;
+  /** The carrier's tracking number. */
+  trackingNumber: string;
+  /** The carrier's own tracking page for this parcel. */
+  trackingUrl: string;
+  /** The parcel's scans inside the digest's window, oldest first; at least one (its latest scan). */
+  events: TemplateEvent[];
+}
+
+/** The scans an in-transit digest gathers: every parcel of the order that moved during the window. */
+export interface TemplateDigest {
+  /** Parcels still in transit, in the order they first moved in the window; never empty. */
+  shipments: TemplateDigestShipment[];
+}
+
 /** Links to put in every message. All are absolute https URLs, already signed where needed. */
 export interface TemplateLinks {
   /** Page to follow the order (the shop's tracking page, or the carrier's when the shop has none). */
@@ -123,6 +141,12 @@ export interface TemplateContext {
    * Templates of other kinds cannot read it.
    */
   invalidTrackingNumber?: string;
+  /**
+   * `in_transit_update` digests only, otherwise `null`: the scans of every parcel of the order during the
+   * digest's window (one day), so one message covers several scans and several parcels. Test it with
+   * `{{#if digest}}` and loop with `{{#each digest.shipments}}…{{#each events}}…{{/each}}{{/each}}`.
+   */
+  digest?: TemplateDigest | null;
 }
 
 /** Context fields that belong to one kind only; every other field is in every kind's context. */
@@ -266,5 +290,17 @@ export function sampleContext(kind: NotificationKind, locale: string, options: S
     links: { track: `${base}/t/${token}`, preferences: `${base}/p/${token}`, unsubscribe: `${base}/u/${token}` },
     kind,
     ...(kind === KIND_FIELDS.invalidTrackingNumber ? { invalidTrackingNumber: MISTYPED[lang]! } : {}),
+    digest: kind === 'in_transit_update' && shipment && !sparse ? sampleDigest(lang, shipment) : null,
   };
+}
+
+/** Three scans of the sample parcel on the day of its `in_transit_update`, the last one being its latest scan. */
+function sampleDigest(lang: string, shipment: TemplateShipment): TemplateDigest {
+  const es = lang === 'es';
+  const events: TemplateEvent[] = [
+    { time: '2026-11-23T03:40:00Z', status: 'in_transit', description: es ? 'Llegó a la instalación' : 'Arrived at facility', location: es ? 'Guadalajara, JAL, MX' : 'Portland, OR, US' },
+    { time: '2026-11-23T09:55:00Z', status: 'in_transit', description: es ? 'En tránsito' : 'In transit', location: es ? 'León, GTO, MX' : 'Sacramento, CA, US' },
+  ];
+  if (shipment.lastEvent) events.push({ ...shipment.lastEvent });
+  return { shipments: [{ carrier: shipment.carrier, trackingNumber: shipment.trackingNumber, trackingUrl: shipment.trackingUrl, events }] };
 }

@@ -56,7 +56,8 @@ describe('projectContext', () => {
     const ctx = sampleContext('shipped', 'en', { sparse: true });
     const extra = { ...ctx, secret: 'token', recipient: { ...ctx.recipient, email: 'jordan@example.com' } } as TemplateContext;
     const projected = projectContext('shipped', extra);
-    expect(Object.keys(projected)).toEqual(['recipient', 'order', 'shipment', 'proof', 'links', 'kind']);
+    expect(Object.keys(projected)).toEqual(['recipient', 'order', 'shipment', 'proof', 'links', 'kind', 'digest']);
+    expect(projected.digest).toBeNull();
     expect(Object.getPrototypeOf(projected)).toBeNull();
     expect(Object.keys(projected.recipient as object)).toEqual(['id', 'name', 'role', 'locale', 'timezone']);
     expect(projected.shipment).toMatchObject({ eta: null, subStatus: null, lastEvent: null });
