@@ -8,7 +8,7 @@ const USAGE = `usage: shipment-notifier <command>
 
   start                 HTTP server and every worker named in WORKERS (default: all)
   server                HTTP server only
-  worker [--workers a,b] workers only (track, notify, email, sms, push)
+  worker [--workers a,b] workers only (track, notify, email, sms, push, poll, sweep, escalate)
   demo                  play a realistic shipment story through the real pipeline
   templates check       validate every template and exit`;
 

@@ -241,10 +241,13 @@ const fields = z.object({
   /** @defaultValue `48` */
   notScannedHours: option(hours(), { default: '48', expected: 'a positive number of hours up to 8760',
     description: 'Label created but no carrier scan after this long sends `not_scanned`.' }),
+  /** @defaultValue `4` */
+  escalateAfterHours: option(hours(), { default: '4', expected: 'a positive number of hours up to 8760',
+    description: 'A seller alert (exception, lost, returned, stalled, not scanned, delayed, delivery attempted) sent by email or push and not acknowledged (`POST /v1/alerts/:id/ack`) for this long is re-sent once by SMS.' }),
   /** @defaultValue `info` */
   logLevel: option(z.enum(LOG_LEVELS), { default: 'info', expected: `one of ${LOG_LEVELS.join(', ')}`,
     description: 'pino log level.' }),
-  /** @defaultValue all of `track,notify,email,sms,push` */
+  /** @defaultValue all of `track,notify,email,sms,push,poll,sweep,escalate` */
   workers: option(workerList, { default: WORKERS_TEXT, expected: `a comma-separated list from ${WORKERS_LIST}`,
     description: 'Workers this process runs.' }),
   /** Jobs each worker runs at once. @defaultValue `10` for every worker */

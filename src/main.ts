@@ -26,6 +26,8 @@ import { createPollSchedule } from './store/poll-schedule.js';
 import { createRecipientStore } from './store/recipients.js';
 import { assertNoEviction, createRedis } from './store/redis.js';
 import { createShipmentStore } from './store/shipments.js';
+import { createSweepIndex } from './store/sweep-index.js';
+import type { SweepOptions } from './queues/sweep.js';
 import { createUnmatchedUpdateStore } from './store/unmatched-updates.js';
 import { createWebhookReceipts } from './store/webhook-receipts.js';
 
@@ -44,6 +46,8 @@ export interface StartOptions {
   now?: () => Date;
   /** Tune the polling scheduler (tests, demo): tick period, batch size, lease. */
   polling?: Pick<PollingOptions, 'tickMs' | 'batchSize' | 'maxBacklog' | 'leaseMs'>;
+  /** Tune the timer sweep (tests, demo): tick period, batch size, lease. */
+  sweep?: SweepOptions;
 }
 
 export interface App {
@@ -131,9 +135,17 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
     queues,
     templates,
     channels,
-    settings: { delayThresholdHours: config.delayThresholdHours, publicBaseUrl: config.publicBaseUrl, signingSecret: config.signingSecret },
+    settings: {
+      delayThresholdHours: config.delayThresholdHours,
+      stallHours: config.stallHours,
+      notScannedHours: config.notScannedHours,
+      escalateAfterHours: config.escalateAfterHours,
+      publicBaseUrl: config.publicBaseUrl,
+      signingSecret: config.signingSecret,
+    },
     logger,
     now,
+    sweepIndex: createSweepIndex(redis, keys),
   };
 
   const adapters = createCarrierAdapters(carrierCredentials(config));
@@ -148,7 +160,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
   };
 
   const workerConnection = createRedis(config.redisUrl, { forWorkers: true });
-  const workers = await startWorkers(deps, options.workers, workerConnection, { concurrency: config.concurrency, polling });
+  const workers = await startWorkers(deps, options.workers, workerConnection, { concurrency: config.concurrency, polling, sweep: options.sweep });
 
   let server: FastifyInstance | null = null;
   if (options.http !== false) {

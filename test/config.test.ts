@@ -101,9 +101,10 @@ describe('parseConfig', () => {
       delayThresholdHours: 24,
       stallHours: 72,
       notScannedHours: 48,
+      escalateAfterHours: 4,
       logLevel: 'info',
-      workers: ['track', 'notify', 'email', 'sms', 'push', 'poll'],
-      concurrency: { track: 10, notify: 10, email: 10, sms: 10, push: 10, poll: 10 },
+      workers: ['track', 'notify', 'email', 'sms', 'push', 'poll', 'sweep', 'escalate'],
+      concurrency: { track: 10, notify: 10, email: 10, sms: 10, push: 10, poll: 10, sweep: 10, escalate: 10 },
       bodyLimitBytes: 1_048_576,
     });
   });
@@ -143,7 +144,7 @@ describe('parseConfig', () => {
 
   it('reads one CONCURRENCY for every worker, and de-duplicates WORKERS', () => {
     const config = parseConfig({ CONCURRENCY: '3', WORKERS: 'email,sms,email' });
-    expect(config.concurrency).toEqual({ track: 3, notify: 3, email: 3, sms: 3, push: 3, poll: 3 });
+    expect(config.concurrency).toEqual({ track: 3, notify: 3, email: 3, sms: 3, push: 3, poll: 3, sweep: 3, escalate: 3 });
     expect(config.workers).toEqual(['email', 'sms']);
   });
 
@@ -192,12 +193,13 @@ describe('parseConfig', () => {
       ['DELAY_THRESHOLD_HOURS', '0', 'DELAY_THRESHOLD_HOURS: expected a positive number of hours up to 8760, got "0"'],
       ['STALL_HOURS', 'three days', 'STALL_HOURS: expected a positive number of hours up to 8760, got "three days"'],
       ['NOT_SCANNED_HOURS', '-4', 'NOT_SCANNED_HOURS: expected a positive number of hours up to 8760, got "-4"'],
+      ['ESCALATE_AFTER_HOURS', '0', 'ESCALATE_AFTER_HOURS: expected a positive number of hours up to 8760, got "0"'],
       ['LOG_LEVEL', 'verbose', 'LOG_LEVEL: expected one of fatal, error, warn, info, debug, trace, silent, got "verbose"'],
-      ['WORKERS', 'track,mail', 'WORKERS: expected a comma-separated list from track, notify, email, sms, push, poll, got "track,mail"'],
+      ['WORKERS', 'track,mail', 'WORKERS: expected a comma-separated list from track, notify, email, sms, push, poll, sweep, escalate, got "track,mail"'],
       [
         'CONCURRENCY',
         'email=0',
-        'CONCURRENCY: expected an integer from 1 to 1000, or pairs like "email=20,sms=5" naming track, notify, email, sms, push, poll, got "email=0"',
+        'CONCURRENCY: expected an integer from 1 to 1000, or pairs like "email=20,sms=5" naming track, notify, email, sms, push, poll, sweep, escalate, got "email=0"',
       ],
       ['USPS_API_BASE_URL', 'apis.usps.com', 'USPS_API_BASE_URL: expected an http:// or https:// URL, got "apis.usps.com"'],
       ['UPS_API_BASE_URL', 'ftp://ups.example', 'UPS_API_BASE_URL: expected an http:// or https:// URL, got "ftp://ups.example"'],
@@ -345,7 +347,7 @@ describe('describeConfig', () => {
       'UPS_CLIENT_ID', 'UPS_CLIENT_SECRET', 'UPS_API_BASE_URL', 'UPS_RATE_LIMIT_PER_SECOND',
       'FEDEX_API_KEY', 'FEDEX_SECRET_KEY', 'FEDEX_API_BASE_URL', 'FEDEX_RATE_LIMIT_PER_SECOND',
       'DHL_API_KEY', 'DHL_API_BASE_URL', 'DHL_RATE_LIMIT_PER_SECOND', 'POLL_INTERVAL_MINUTES',
-      'DELAY_THRESHOLD_HOURS', 'STALL_HOURS', 'NOT_SCANNED_HOURS', 'LOG_LEVEL', 'WORKERS', 'CONCURRENCY',
+      'DELAY_THRESHOLD_HOURS', 'STALL_HOURS', 'NOT_SCANNED_HOURS', 'ESCALATE_AFTER_HOURS', 'LOG_LEVEL', 'WORKERS', 'CONCURRENCY',
       'BODY_LIMIT_BYTES',
     ]);
   });
@@ -363,7 +365,8 @@ describe('describeConfig', () => {
       DELAY_THRESHOLD_HOURS: '24',
       STALL_HOURS: '72',
       NOT_SCANNED_HOURS: '48',
-      WORKERS: 'track,notify,email,sms,push,poll',
+      ESCALATE_AFTER_HOURS: '4',
+      WORKERS: 'track,notify,email,sms,push,poll,sweep,escalate',
       CONCURRENCY: '10',
       USPS_API_BASE_URL: 'https://apis.usps.com',
       DHL_RATE_LIMIT_PER_SECOND: '0.2',

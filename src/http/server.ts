@@ -19,6 +19,7 @@ import { WEBHOOK_SOURCES } from '../ingest/sources.js';
 import { registerPages } from './pages/index.js';
 import { registerPreferenceRoutes } from './api-preferences.js';
 import { registerNotificationRoutes } from './api-notifications.js';
+import { registerAlertRoutes } from './api-alerts.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -111,5 +112,6 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   registerPreferenceRoutes(app, deps);
   registerNotificationRoutes(app, deps);
   registerTwilioWebhooks(app, deps);
+  registerAlertRoutes(app, deps);
   return app;
 }

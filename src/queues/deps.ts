@@ -11,6 +11,7 @@ import type { NotificationStore } from '../store/notifications.js';
 import type { OrderStore } from '../store/orders.js';
 import type { RecipientStore } from '../store/recipients.js';
 import type { ShipmentStore } from '../store/shipments.js';
+import type { SweepIndex } from '../store/sweep-index.js';
 import type { Queues } from './queues.js';
 
 export interface Stores {
@@ -31,6 +32,12 @@ export interface PipelineSettings {
   delayThresholdHours: number;
   publicBaseUrl: string;
   signingSecret: string;
+  /** `STALL_HOURS`. @defaultValue 72 */
+  stallHours?: number;
+  /** `NOT_SCANNED_HOURS`. @defaultValue 48 */
+  notScannedHours?: number;
+  /** `ESCALATE_AFTER_HOURS`: an unacknowledged seller alert is re-sent by SMS after this long. @defaultValue 4 */
+  escalateAfterHours?: number;
   /** Admin overrides of the built-in per-kind defaults (loaded from Redis by the caller). */
   kindDefaults?: Partial<KindDefaultsTable>;
 }
@@ -58,4 +65,6 @@ export interface PipelineDeps {
   now: () => Date;
   /** Present when at least one carrier is polled. @defaultValue undefined (no polling) */
   polling?: PollingHook | undefined;
+  /** The timer index the sweep reads; the track worker re-scores a shipment in it after each commit. */
+  sweepIndex?: SweepIndex | undefined;
 }

@@ -14,6 +14,12 @@ export type QueueName = (typeof QUEUE_NAMES)[keyof typeof QUEUE_NAMES];
 /** The queue whose one repeatable job takes due shipments off the polling schedule. */
 export const POLL_SCHEDULER_QUEUE = 'poll-scheduler';
 
+/** The queue whose one repeatable job checks due shipment timers (`stalled`, `not_scanned`, missed ETA). */
+export const SWEEP_QUEUE = 'sweep';
+
+/** Delayed jobs that re-send an unacknowledged seller alert by SMS. */
+export const ESCALATE_QUEUE = 'escalate';
+
 /** One polling queue per carrier (`poll-ups`…), so each gets that carrier's rate limit. */
 export function pollQueueName(carrier: CarrierSlug): `poll-${CarrierSlug}` {
   return `poll-${carrier}`;
@@ -23,13 +29,14 @@ export const POLL_QUEUE_NAMES = POLLED_CARRIERS.map(pollQueueName);
 
 /**
  * Worker names as given to `--workers`: `track` consumes `updates`, `poll` runs the polling scheduler and
- * the per-carrier pollers, the rest consume their namesake.
+ * the per-carrier pollers, `sweep` the timer sweep, `escalate` the seller-alert escalations; the rest consume
+ * their namesake.
  */
-export const WORKER_NAMES = ['track', 'notify', 'email', 'sms', 'push', 'poll'] as const;
+export const WORKER_NAMES = ['track', 'notify', 'email', 'sms', 'push', 'poll', 'sweep', 'escalate'] as const;
 export type WorkerName = (typeof WORKER_NAMES)[number];
 
 /** Workers that consume exactly one pipeline queue. */
-export type PipelineWorkerName = Exclude<WorkerName, 'poll'>;
+export type PipelineWorkerName = Exclude<WorkerName, 'poll' | 'sweep' | 'escalate'>;
 
 export const WORKER_QUEUE: Record<PipelineWorkerName, QueueName> = {
   track: 'updates',

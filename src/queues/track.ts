@@ -3,6 +3,10 @@ import type { PendingTrigger } from '../store/shipments.js';
 import type { PipelineDeps } from './deps.js';
 import type { UpdateJob } from './payloads.js';
 import { UnrecoverableError } from 'bullmq';
+import { nextTimerAt, timerOptions } from './sweep.js';
+
+/** `updateId` of triggers the timer sweep fired: no update caused them, so their cause says "timer". */
+export const TIMER_UPDATE_PREFIX = 'timer@';
 
 /** Two updates of one shipment racing each other retry the diff; this many losses in a row means something is wrong. */
 const MAX_COMMIT_ATTEMPTS = 200;
@@ -17,7 +21,7 @@ export interface TrackOutcome {
  * (the triggers are committed with the state, as pending), then enqueue one notify job per trigger
  * and clear it from pending. A crash anywhere leaves either nothing committed (the retry redoes it)
  * or pending triggers that the retry enqueues first. Last, the polling schedule hears of the new state
- * (`deps.polling`); a retry tells it again, which is harmless.
+ * (`deps.polling`) and so does the timer index (`deps.sweepIndex`); a retry tells them again, which is harmless.
  */
 export async function processUpdate(deps: PipelineDeps, job: UpdateJob): Promise<TrackOutcome> {
   const { shipments } = deps.stores;
@@ -41,7 +45,8 @@ export async function processUpdate(deps: PipelineDeps, job: UpdateJob): Promise
       at: now.toISOString(),
     }));
     if (await shipments.commit(state.version, result.state, pending)) {
-      await enqueue(deps, state.orderId, pending);
+      await enqueueTriggers(deps, state.orderId, pending);
+      await deps.sweepIndex?.set(shipmentId, nextTimerAt(result.state, timerOptions(deps)));
       await deps.polling?.afterUpdate(result.state, job.update);
       return { changed: true, triggers: pending.map((t) => t.key) };
     }
@@ -49,20 +54,20 @@ export async function processUpdate(deps: PipelineDeps, job: UpdateJob): Promise
   throw new Error(`shipment ${shipmentId} kept changing under ${MAX_COMMIT_ATTEMPTS} attempts to apply update ${job.updateId}`);
 }
 
-async function flushPending(deps: PipelineDeps, shipmentId: string): Promise<void> {
+export async function flushPending(deps: PipelineDeps, shipmentId: string): Promise<void> {
   const pending = await deps.stores.shipments.pending(shipmentId);
   if (pending.length === 0) return;
   const state = await deps.stores.shipments.get(shipmentId);
-  if (state) await enqueue(deps, state.orderId, pending);
+  if (state) await enqueueTriggers(deps, state.orderId, pending);
 }
 
-async function enqueue(deps: PipelineDeps, orderId: string, pending: PendingTrigger[]): Promise<void> {
+export async function enqueueTriggers(deps: PipelineDeps, orderId: string, pending: PendingTrigger[]): Promise<void> {
   for (const t of pending) {
     await deps.queues.addNotify({
       subject: { type: 'shipment', shipmentId: t.shipmentId, orderId },
       kind: t.kind,
       discriminator: t.discriminator,
-      causedBy: `update ${t.updateId}`,
+      causedBy: t.updateId.startsWith(TIMER_UPDATE_PREFIX) ? `timer sweep at ${t.updateId.slice(TIMER_UPDATE_PREFIX.length)}` : `update ${t.updateId}`,
       triggeredAt: t.at,
     });
   }

@@ -1,4 +1,4 @@
-import { UnrecoverableError, Worker, type Job } from 'bullmq';
+import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { backoffWithJitter } from './backoff.js';
 import type { PipelineDeps } from './deps.js';
@@ -8,12 +8,16 @@ import type { NotifyJob, SendJob, UpdateJob } from './payloads.js';
 import { startPolling, type PollingOptions, type RunningPolling } from './poll.js';
 import { processSend } from './send.js';
 import { processUpdate } from './track.js';
+import { createEscalationQueue, scheduleEscalation, startEscalationWorker, type EscalateJob, type RunningEscalation } from './escalate.js';
+import { startSweep, type RunningSweep, type SweepOptions } from './sweep.js';
 
 export interface WorkerOptions {
   /** Jobs run at once, per worker (for `poll`: per carrier). @defaultValue 10 for each */
   concurrency: Partial<Record<WorkerName, number>>;
   /** What the `poll` worker polls; without it, or with no carrier configured, `poll` starts nothing. */
   polling?: PollingOptions | undefined;
+  /** Tuning of the timer sweep (tests, demo); it needs `deps.sweepIndex` to run. */
+  sweep?: SweepOptions | undefined;
 }
 
 export interface RunningWorkers {
@@ -28,7 +32,7 @@ function assertPayload(ok: boolean, queue: string): void {
 }
 const isObject = (v: unknown): v is Record<string, any> => typeof v === 'object' && v !== null;
 
-function processorFor(deps: PipelineDeps, name: PipelineWorkerName) {
+function processorFor(deps: PipelineDeps, name: PipelineWorkerName, escalations: Queue<EscalateJob> | undefined) {
   switch (name) {
     case 'track':
       return (job: Job<UpdateJob>) => {
@@ -43,18 +47,23 @@ function processorFor(deps: PipelineDeps, name: PipelineWorkerName) {
     case 'email':
     case 'sms':
     case 'push':
-      return (job: Job<SendJob>) => {
+      return async (job: Job<SendJob>) => {
         assertPayload(isObject(job.data) && typeof job.data.notificationId === 'string', name);
-        return processSend(deps, name, job.data, { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
+        const outcome = await processSend(deps, name, job.data, { attemptsMade: job.attemptsMade, maxAttempts: job.opts.attempts ?? 1 });
+        // Inside the job, not in a 'completed' listener: if scheduling fails the job retries, finds the
+        // notification already sent, and schedules again, so no seller alert goes unwatched.
+        if (escalations && (outcome === 'sent' || outcome === 'already-sent')) await scheduleEscalation(deps, escalations, job.data.notificationId);
+        return outcome;
       };
   }
 }
 
 /** Starts the chosen workers; each gets its own blocking connection, as BullMQ requires. */
 export async function startWorkers(deps: PipelineDeps, names: readonly WorkerName[], connection: Redis, options: WorkerOptions): Promise<RunningWorkers> {
-  const pipeline = names.filter((name): name is PipelineWorkerName => name !== 'poll');
+  const pipeline = names.filter((name): name is PipelineWorkerName => name in WORKER_QUEUE);
+  const escalations = pipeline.includes('email') || pipeline.includes('push') ? createEscalationQueue(connection, deps.keys.bullPrefix) : undefined;
   const workers = pipeline.map((name) => {
-    const worker = new Worker(WORKER_QUEUE[name], processorFor(deps, name) as (job: Job) => Promise<unknown>, {
+    const worker = new Worker(WORKER_QUEUE[name], processorFor(deps, name, escalations) as (job: Job) => Promise<unknown>, {
       connection,
       prefix: deps.keys.bullPrefix,
       concurrency: options.concurrency[name] ?? 10,
@@ -74,10 +83,17 @@ export async function startWorkers(deps: PipelineDeps, names: readonly WorkerNam
       deps.logger.info({ carriers: [...options.polling.adapters.keys()] }, 'poll: polling carriers');
     }
   }
+  let sweep: RunningSweep | undefined;
+  if (names.includes('sweep')) {
+    if (deps.sweepIndex === undefined) deps.logger.info('sweep: no timer index configured; the timer sweep is off');
+    else sweep = await startSweep(deps, connection, deps.sweepIndex, options.sweep);
+  }
+  const escalation: RunningEscalation | undefined = names.includes('escalate') ? startEscalationWorker(deps, connection, options.concurrency.escalate ?? 10) : undefined;
   return {
-    workers: [...workers, ...(polling?.workers ?? [])],
+    workers: [...workers, ...(polling?.workers ?? []), ...(sweep ? [sweep.worker] : []), ...(escalation ? [escalation.worker] : [])],
     async close() {
-      await Promise.all([...workers.map((w) => w.close()), polling?.close()]);
+      await Promise.all([...workers.map((w) => w.close()), polling?.close(), sweep?.close(), escalation?.close()]);
+      await escalations?.close();
     },
   };
 }
