@@ -16,6 +16,7 @@ import type { NotificationRecord } from '../store/notifications.js';
 import type { PipelineDeps } from './deps.js';
 import { loadDigest, type LoadedDigest } from './digest.js';
 import { templateContext, pushDelivery } from './message.js';
+import { fallbackAfterFailure } from './fallback.js';
 import { isUrgent } from './notify.js';
 import type { SendJob } from './payloads.js';
 
@@ -153,6 +154,9 @@ async function recordFailure(deps: PipelineDeps, channel: ChannelName, record: N
   const lastAttempt = attempt.attemptsMade + 1 >= attempt.maxAttempts;
   if (permanent || lastAttempt) {
     await deps.stores.notifications.update(record.id, { status: 'failed', reason }, now, permanent ? 'permanent error' : `gave up after ${attempt.maxAttempts} attempts`);
+    if (err instanceof SubscriptionGoneError || err instanceof RecipientOptedOutError) {
+      await fallbackAfterFailure(deps, record, recipient, err instanceof SubscriptionGoneError ? 'push subscription gone' : 'number opted out');
+    }
   } else {
     deps.logger.warn({ notificationId: record.id, channel, attempt: attempt.attemptsMade + 1, err: reason }, 'send failed; will retry');
   }
