@@ -66,14 +66,27 @@ export async function runDemo(): Promise<number> {
   const clock = storyClock(story.start);
   const app = await startApp(demoConfig, { workers: WORKER_NAMES, logger: createLogger('error'), now: clock.now });
   try {
-    return await playStory(app.server!.server.address() as { port: number }, adminToken, story, clock, config);
+    return await playStory(app.server!.server.address() as { port: number }, adminToken, story, clock, config, () => busyJobs(app.queues.all));
   } finally {
     await app.close();
     await redis.stop();
   }
 }
 
-async function playStory(address: { port: number }, token: string, story: Story, clock: ReturnType<typeof storyClock>, config: Config): Promise<number> {
+/** Jobs waiting or running on the pipeline's queues (delayed ones — quiet hours, escalations — do not count). */
+async function busyJobs(queues: readonly { getJobCounts(...types: string[]): Promise<Record<string, number>> }[]): Promise<number> {
+  const counts = await Promise.all(queues.map((q) => q.getJobCounts('waiting', 'active', 'prioritized')));
+  return counts.reduce((sum, c) => sum + Object.values(c).reduce((a, b) => a + b, 0), 0);
+}
+
+async function playStory(
+  address: { port: number },
+  token: string,
+  story: Story,
+  clock: ReturnType<typeof storyClock>,
+  config: Config,
+  busy: () => Promise<number>,
+): Promise<number> {
   const base = `http://127.0.0.1:${address.port}`;
   const call = async (method: string, path: string, body?: unknown) => {
     const res = await fetch(base + path, {
@@ -106,7 +119,7 @@ async function playStory(address: { port: number }, token: string, story: Story,
     for (;;) {
       const state = (await call('GET', `/v1/shipments/${shipmentId}`)) as { timeline: unknown[] };
       const all = await allNotifications(call);
-      if (state.timeline.length >= timelineLength && all.every((n) => n.status !== 'queued')) return all;
+      if (state.timeline.length >= timelineLength && all.every((n) => n.status !== 'queued') && (await busy()) === 0) return all;
       if (Date.now() > deadline) throw new Error('the pipeline did not settle within 20 s');
       await new Promise((r) => setTimeout(r, 100));
     }
