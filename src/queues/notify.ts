@@ -8,6 +8,7 @@ import type { NotificationRecord } from '../store/notifications.js';
 import type { PipelineDeps } from './deps.js';
 import { foldIntoDigest, isDigestKind } from './digest.js';
 import type { NotifyJob } from './payloads.js';
+import { metrics } from '../metrics.js';
 
 /**
  * One notification per (subject, kind, discriminator, recipient, channel): the id is derived from
@@ -101,6 +102,7 @@ async function fanOutToRecipient(
       updatedAt: now.toISOString(),
     };
     const created = await deps.stores.notifications.create(record);
+    if (created) metrics.notifications.inc({ kind: record.kind, channel: record.channel, status: record.status });
     const stored = created ? record : await deps.stores.notifications.get(id);
     if (!stored) continue;
     records.push(stored);

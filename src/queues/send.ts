@@ -19,6 +19,7 @@ import { templateContext, pushDelivery } from './message.js';
 import { fallbackAfterFailure } from './fallback.js';
 import { isUrgent } from './notify.js';
 import type { SendJob } from './payloads.js';
+import { errorCode, metrics, observeUpdateToSend } from '../metrics.js';
 
 /** Long enough for a slow SMTP conversation; short enough that a crashed sender's lease lapses before the next retry. @defaultValue 60 s */
 const SEND_LEASE_MS = 60_000;
@@ -46,10 +47,12 @@ export async function processSend(deps: PipelineDeps, channel: ChannelName, job:
   const shipment = digest ? (digest.shipments[0] ?? null) : record.shipmentId ? await shipments.get(record.shipmentId) : null;
   if (digest && digest.shipments.length === 0) {
     await notifications.update(record.id, { status: 'skipped', reason: 'superseded' }, deps.now(), `none of its ${digest.folded} shipment(s) is still in transit`);
+    metrics.notifications.inc({ kind: record.kind, channel, status: 'superseded' });
     return 'superseded';
   }
   if (record.status === 'held' && shipment && isSuperseded(record.kind, shipment)) {
     await notifications.update(record.id, { status: 'skipped', reason: 'superseded' }, deps.now(), `shipment is now ${shipment.status}`);
+    metrics.notifications.inc({ kind: record.kind, channel, status: 'superseded' });
     return 'superseded';
   }
   const recipient = await recipients.get(record.recipientId);
@@ -57,6 +60,7 @@ export async function processSend(deps: PipelineDeps, channel: ChannelName, job:
   const suppression = recipient.suppressed?.[channel];
   if (suppression) {
     await notifications.update(record.id, { status: 'suppressed', reason: 'unsubscribed' }, deps.now(), suppression.reason);
+    metrics.notifications.inc({ kind: record.kind, channel, status: 'suppressed' });
     return 'suppressed';
   }
   const previous = await idempotency.sentRecord(record.id);
@@ -72,6 +76,8 @@ export async function processSend(deps: PipelineDeps, channel: ChannelName, job:
     const result = await deliver(deps, channel, record, recipient, order, shipment, digest);
     await idempotency.markSent(record.id, result.providerId);
     await notifications.update(record.id, { status: 'sent', providerId: result.providerId }, deps.now(), result.detail);
+    metrics.notifications.inc({ kind: record.kind, channel, status: 'sent' });
+    await observeUpdateToSend(deps.queues.all, record.causedBy, channel, deps.now());
     return 'sent';
   } catch (err) {
     await recordFailure(deps, channel, record, recipient, err, attempt);
@@ -146,6 +152,7 @@ function isPermanent(err: unknown): boolean {
 
 async function recordFailure(deps: PipelineDeps, channel: ChannelName, record: NotificationRecord, recipient: Recipient, err: unknown, attempt: Attempt): Promise<void> {
   const now = deps.now();
+  metrics.providerErrors.inc({ channel, code: errorCode(err) });
   // Provider replies often quote the address or number they refused; the log keeps neither.
   const reason = redactContacts(err instanceof ChannelError ? err.providerMessage ?? err.message : err instanceof Error ? err.message : String(err));
   if (err instanceof HardBounceError) await deps.stores.recipients.suppress(recipient.id, 'email', `hard bounce: ${reason}`, now);
@@ -154,6 +161,7 @@ async function recordFailure(deps: PipelineDeps, channel: ChannelName, record: N
   const lastAttempt = attempt.attemptsMade + 1 >= attempt.maxAttempts;
   if (permanent || lastAttempt) {
     await deps.stores.notifications.update(record.id, { status: 'failed', reason }, now, permanent ? 'permanent error' : `gave up after ${attempt.maxAttempts} attempts`);
+    metrics.notifications.inc({ kind: record.kind, channel, status: 'failed' });
     if (err instanceof SubscriptionGoneError || err instanceof RecipientOptedOutError) {
       await fallbackAfterFailure(deps, record, recipient, err instanceof SubscriptionGoneError ? 'push subscription gone' : 'number opted out');
     }

@@ -4,6 +4,7 @@ import type { PipelineDeps } from './deps.js';
 import type { UpdateJob } from './payloads.js';
 import { UnrecoverableError } from 'bullmq';
 import { nextTimerAt, timerOptions } from './sweep.js';
+import { metrics } from '../metrics.js';
 
 /** `updateId` of triggers the timer sweep fired: no update caused them, so their cause says "timer". */
 export const TIMER_UPDATE_PREFIX = 'timer@';
@@ -36,6 +37,7 @@ export async function processUpdate(deps: PipelineDeps, job: UpdateJob): Promise
     if (!result.changed) {
       // Still told: a webhook source that repeats what a poller found must stop the polling all the same.
       await deps.polling?.afterUpdate(state, job.update);
+      metrics.updatesIngested.inc({ source: job.update.source, changed: 'false' });
       return { changed: false, triggers: [] };
     }
     const pending: PendingTrigger[] = result.triggers.map((t) => ({
@@ -48,6 +50,7 @@ export async function processUpdate(deps: PipelineDeps, job: UpdateJob): Promise
       await enqueueTriggers(deps, state.orderId, pending);
       await deps.sweepIndex?.set(shipmentId, nextTimerAt(result.state, timerOptions(deps)));
       await deps.polling?.afterUpdate(result.state, job.update);
+      metrics.updatesIngested.inc({ source: job.update.source, changed: 'true' });
       return { changed: true, triggers: pending.map((t) => t.key) };
     }
   }
