@@ -203,6 +203,9 @@ const fields = z.object({
   bodyLimitBytes: option(integer(1, 1_073_741_824), { default: '1048576',
     expected: 'an integer number of bytes from 1 to 1073741824',
     description: 'Largest accepted request body; larger ones get 413.' }),
+  /** @defaultValue `3` */
+  smsMaxSegments: option(integer(1, 10), { default: '3', expected: 'an integer number of segments from 1 to 10',
+    description: 'Most segments an SMS template may take with the sample data; longer templates are refused at load and on an admin save.' }),
 });
 
 type Fields = z.infer<typeof fields>;

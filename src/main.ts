@@ -30,6 +30,7 @@ import { createSweepIndex } from './store/sweep-index.js';
 import type { SweepOptions } from './queues/sweep.js';
 import { createUnmatchedUpdateStore } from './store/unmatched-updates.js';
 import { createWebhookReceipts } from './store/webhook-receipts.js';
+import { createTemplateOverrideStore } from './store/template-overrides.js';
 
 /** Default templates ship beside the code: `templates/` at the package root. */
 export const DEFAULT_TEMPLATES_DIR = fileURLToPath(new URL('../templates', import.meta.url));
@@ -115,8 +116,17 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
     throw err;
   }
   if (config.signingSecretIsDefault) logger.warn('SIGNING_SECRET is unset: links are signed with the development default; set it before real recipients get messages');
-  const templates = await loadTemplates({ dir: options.templatesDir ?? DEFAULT_TEMPLATES_DIR });
   const keys = createKeys(config.keyPrefix);
+  const templateOverrides = createTemplateOverrideStore(redis, keys);
+  let templates;
+  try {
+    templates = await loadTemplates({ dir: options.templatesDir ?? DEFAULT_TEMPLATES_DIR, overrides: templateOverrides, maxSmsSegments: config.smsMaxSegments });
+    await templateOverrides.start();
+  } catch (err) {
+    await templateOverrides.close();
+    redis.disconnect();
+    throw err;
+  }
   const stores: Stores = {
     shipments: createShipmentStore(redis, keys),
     orders: createOrderStore(redis, keys),
@@ -171,6 +181,9 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
       receipts: createWebhookReceipts(redis, keys),
       unmatched: createUnmatchedUpdateStore(redis, keys),
       kindDefaults,
+      templates,
+      templateOverrides,
+      channels,
       settings: {
         adminToken: config.adminToken,
         webhookSecret: config.webhookSecret,
@@ -203,6 +216,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
     async close() {
       if (server) await server.close();
       await workers.close();
+      await templateOverrides.close();
       await queues.close();
       await Promise.all([channels.email.close(), channels.sms.close(), channels.push.close()]);
       await workerConnection.quit();

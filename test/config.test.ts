@@ -106,6 +106,7 @@ describe('parseConfig', () => {
       workers: ['track', 'notify', 'email', 'sms', 'push', 'poll', 'sweep', 'escalate'],
       concurrency: { track: 10, notify: 10, email: 10, sms: 10, push: 10, poll: 10, sweep: 10, escalate: 10 },
       bodyLimitBytes: 1_048_576,
+      smsMaxSegments: 3,
     });
   });
 
@@ -211,6 +212,7 @@ describe('parseConfig', () => {
       ['DHL_RATE_LIMIT_PER_SECOND', '1/5', 'DHL_RATE_LIMIT_PER_SECOND: expected a positive number of requests per second, e.g. 0.2 or 5, got "1/5"'],
       ['POLL_INTERVAL_MINUTES', '20000', 'POLL_INTERVAL_MINUTES: expected a positive number of minutes up to 10080, got "20000"'],
       ['BODY_LIMIT_BYTES', '1MB', 'BODY_LIMIT_BYTES: expected an integer number of bytes from 1 to 1073741824, got "1MB"'],
+      ['SMS_MAX_SEGMENTS', '0', 'SMS_MAX_SEGMENTS: expected an integer number of segments from 1 to 10, got "0"'],
     ];
 
     it.each(cases)('%s=%j', (name, value, line) => {
@@ -348,7 +350,7 @@ describe('describeConfig', () => {
       'FEDEX_API_KEY', 'FEDEX_SECRET_KEY', 'FEDEX_API_BASE_URL', 'FEDEX_RATE_LIMIT_PER_SECOND',
       'DHL_API_KEY', 'DHL_API_BASE_URL', 'DHL_RATE_LIMIT_PER_SECOND', 'POLL_INTERVAL_MINUTES',
       'DELAY_THRESHOLD_HOURS', 'STALL_HOURS', 'NOT_SCANNED_HOURS', 'ESCALATE_AFTER_HOURS', 'LOG_LEVEL', 'WORKERS', 'CONCURRENCY',
-      'BODY_LIMIT_BYTES',
+      'BODY_LIMIT_BYTES', 'SMS_MAX_SEGMENTS',
     ]);
   });
 
@@ -372,6 +374,7 @@ describe('describeConfig', () => {
       DHL_RATE_LIMIT_PER_SECOND: '0.2',
       POLL_INTERVAL_MINUTES: '120',
       BODY_LIMIT_BYTES: '1048576',
+      SMS_MAX_SEGMENTS: '3',
     });
     expect(byName.ADMIN_TOKEN).toBeUndefined();
     // A literal default in the table must parse to what an unset variable gives.

@@ -2,7 +2,9 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { Queues } from '../queues/queues.js';
 import type { WebhookSecrets } from '../ingest/source.js';
-import type { Stores } from '../queues/deps.js';
+import type { Channels, Stores } from '../queues/deps.js';
+import type { TemplateEngine } from '../render/engine.js';
+import type { TemplateOverrideStore } from '../store/template-overrides.js';
 import type { KindDefaultsStore } from '../store/kind-defaults.js';
 import type { UnmatchedUpdateStore } from '../store/unmatched-updates.js';
 import type { WebhookReceipts } from '../store/webhook-receipts.js';
@@ -32,6 +34,11 @@ export interface HttpDeps {
   unmatched: UnmatchedUpdateStore;
   /** Admin per-kind defaults; absent in processes that do not serve `/v1/defaults`. */
   kindDefaults?: KindDefaultsStore;
+  /** The engine the workers render with, and its override store; absent where `/v1/templates` is not served. */
+  templates?: TemplateEngine;
+  templateOverrides?: TemplateOverrideStore;
+  /** Channels for `POST /v1/templates/test-send`. */
+  channels?: Channels;
   settings: HttpSettings;
   logger: Logger;
   now: () => Date;

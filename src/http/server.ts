@@ -20,6 +20,11 @@ import { registerPages } from './pages/index.js';
 import { registerPreferenceRoutes } from './api-preferences.js';
 import { registerNotificationRoutes } from './api-notifications.js';
 import { registerAlertRoutes } from './api-alerts.js';
+import { registerTemplateRoutes } from './api-templates.js';
+import { registerMetricsRoute } from './metrics-route.js';
+import { registerAdminSessionRoutes } from './admin-session.js';
+import { registerAdminQueues } from './admin-queues.js';
+import { registerOpenApiRoute } from './openapi.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -113,5 +118,10 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   registerNotificationRoutes(app, deps);
   registerTwilioWebhooks(app, deps);
   registerAlertRoutes(app, deps);
+  registerTemplateRoutes(app, deps);
+  registerMetricsRoute(app, deps);
+  registerAdminSessionRoutes(app, deps);
+  registerAdminQueues(app, deps);
+  registerOpenApiRoute(app, deps);
   return app;
 }

@@ -29,6 +29,8 @@ export interface TemplateEngine {
   renderPart(locale: string, kind: NotificationKind, part: TemplatePart, ctx: TemplateContext): string;
   /** Locales with a template folder, sorted. */
   locales(): string[];
+  /** The file default for exactly this locale, kind and part (no fallback); `undefined` when the locale has no folder. */
+  fileSource(locale: string, kind: NotificationKind, part: TemplatePart): string | undefined;
   /** Problems with a candidate template (an admin save); empty when it may be saved. */
   check(locale: string, kind: NotificationKind, part: TemplatePart, source: string): TemplateProblem[];
   /**
@@ -105,6 +107,10 @@ class Engine implements TemplateEngine {
 
   locales(): string[] {
     return [...this.set.locales];
+  }
+
+  fileSource(locale: string, kind: NotificationKind, part: TemplatePart): string | undefined {
+    return this.set.templates.get(templateKey(locale, kind, part))?.source;
   }
 
   check(locale: string, kind: NotificationKind, part: TemplatePart, source: string): TemplateProblem[] {
