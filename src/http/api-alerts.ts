@@ -10,7 +10,7 @@ import type { HttpDeps } from './deps.js';
 import { ApiError, parseInput } from './errors.js';
 import { idParams } from './schemas.js';
 
-const ackBody = z
+export const ackBody = z
   .object({
     /** Who acknowledged, for the trail: a user id or name. */
     by: z.string().trim().min(1).max(200).optional(),

@@ -14,7 +14,7 @@ const overrideSchema = z
     fallback: z.object({ buyer: z.enum(CHANNELS).optional(), seller: z.enum(CHANNELS).optional() }).strict().optional(),
   })
   .strict();
-const tableSchema = z.partialRecord(z.enum(NOTIFICATION_KINDS), overrideSchema);
+export const defaultsTableSchema = z.partialRecord(z.enum(NOTIFICATION_KINDS), overrideSchema);
 
 /**
  * `GET|PUT /v1/defaults`: per-kind defaults by role — default channels, urgency (bypasses quiet hours for
@@ -31,7 +31,7 @@ export function registerDefaultsRoutes(app: FastifyInstance, deps: HttpDeps): vo
   });
   app.put('/v1/defaults', async (request) => {
     if (!store) throw new ApiError(503, 'not_configured', 'Defaults are not available in this process.');
-    const overrides = parseInput(tableSchema, request.body, 'body') as Partial<KindDefaultsTable>;
+    const overrides = parseInput(defaultsTableSchema, request.body, 'body') as Partial<KindDefaultsTable>;
     await store.put(overrides);
     return { overrides, effective: Object.fromEntries(NOTIFICATION_KINDS.map((k) => [k, kindDefault(k, overrides)])) };
   });

@@ -4,7 +4,7 @@ import { MARKETPLACE_EVENT_STATUSES, MARKETPLACE_SOURCES } from '../store/market
 import type { HttpDeps } from './deps.js';
 import { parseInput } from './errors.js';
 
-const query = z
+export const marketplaceQuery = z
   .object({
     source: z.enum(MARKETPLACE_SOURCES),
     status: z.enum(MARKETPLACE_EVENT_STATUSES).optional(),
@@ -20,7 +20,7 @@ const query = z
  */
 export function registerMarketplaceRoutes(app: FastifyInstance, deps: HttpDeps): void {
   app.get('/v1/marketplace-events', async (request) => {
-    const q = parseInput(query, request.query, 'query');
+    const q = parseInput(marketplaceQuery, request.query, 'query');
     const events = await deps.stores.orders.marketplaceEvents.list({
       source: q.source,
       limit: q.limit,

@@ -4,6 +4,11 @@
  * 2020-12, which is what `z.toJSONSchema` emits; request schemas use `io: 'input'` because a field with a
  * default is optional to the client.
  */
+import { ackBody } from './api-alerts.js';
+import { defaultsTableSchema } from './api-defaults.js';
+import { marketplaceQuery } from './api-marketplace.js';
+import { putSchema, previewSchema, rollbackSchema, templateParams, testSendSchema } from './api-templates.js';
+import { unmatchedQuery } from './api-unmatched.js';
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { WEBHOOK_SOURCES } from '../ingest/sources.js';
@@ -53,17 +58,25 @@ export const ROUTES: RouteDoc[] = [
   { method: 'get', path: '/v1/recipients/:id', summary: 'Get a recipient', params: idParams },
   { method: 'patch', path: '/v1/recipients/:id/preferences', summary: 'Change part of a recipient\u2019s preferences (null removes)', params: idParams, body: preferencesPatchSchema },
   { method: 'post', path: '/v1/recipients/:id/push-subscriptions', summary: 'Add a web push subscription', params: idParams, body: pushSubscriptionSchema, status: 201 },
-  { method: 'post', path: '/v1/orders', summary: 'Create an order', body: orderSchema, status: 201 },
+  { method: 'post', path: '/v1/orders', summary: 'Create an order (sends order_confirmed once)', body: orderSchema, status: 202 },
   { method: 'post', path: '/v1/shipments', summary: 'Register a shipment by tracking number', body: shipmentSchema, status: 201 },
   { method: 'get', path: '/v1/shipments/:id', summary: 'A shipment and its timeline', params: idParams },
   { method: 'post', path: '/v1/tracking-updates', summary: 'Submit a tracking update', body: trackingUpdateSchema, status: 202 },
   { method: 'get', path: '/v1/notifications', summary: 'Search the notification log', query: notificationQuerySchema },
   { method: 'get', path: '/v1/notifications/:id', summary: 'One notification with its trail', params: idParams },
-  { method: 'post', path: '/v1/alerts/:id/ack', summary: 'Acknowledge an alert', params: idParams },
+  { method: 'post', path: '/v1/alerts/:id/ack', summary: 'Acknowledge an alert', params: idParams, body: ackBody },
   { method: 'get', path: '/v1/defaults', summary: 'Per-kind defaults (admin overrides and effective values)' },
-  { method: 'put', path: '/v1/defaults', summary: 'Replace the per-kind default overrides' },
-  { method: 'get', path: '/v1/marketplace-events', summary: 'Marketplace order events received' },
-  { method: 'get', path: '/v1/unmatched-updates', summary: 'Updates for tracking numbers we do not know' },
+  { method: 'put', path: '/v1/defaults', summary: 'Replace the per-kind default overrides', body: defaultsTableSchema },
+  { method: 'get', path: '/v1/marketplace-events', summary: 'Marketplace order events received', query: marketplaceQuery },
+  { method: 'get', path: '/v1/unmatched-updates', summary: 'Updates for tracking numbers we do not know', query: unmatchedQuery },
+  { method: 'get', path: '/v1/templates', summary: 'Every kind × locale × part with its origin and version' },
+  { method: 'get', path: '/v1/templates/:locale/:kind/:part', summary: 'One template part', params: templateParams },
+  { method: 'put', path: '/v1/templates/:locale/:kind/:part', summary: 'Save an override (validated; 422 with line and column)', params: templateParams, body: putSchema },
+  { method: 'delete', path: '/v1/templates/:locale/:kind/:part', summary: 'Remove the override (back to the file)', params: templateParams },
+  { method: 'get', path: '/v1/templates/:locale/:kind/:part/versions', summary: 'Versions of an override', params: templateParams },
+  { method: 'post', path: '/v1/templates/:locale/:kind/:part/rollback', summary: 'Make an earlier version current', params: templateParams, body: rollbackSchema },
+  { method: 'post', path: '/v1/templates/preview', summary: 'Render a kind with sample data, a real shipment, or a draft', body: previewSchema },
+  { method: 'post', path: '/v1/templates/test-send', summary: 'Send a preview through a real channel', body: testSendSchema },
   { method: 'post', path: '/webhooks/generic', summary: 'Tracking update signed as Standard Webhooks', body: trackingUpdateSchema, status: 202, auth: 'signature' },
   ...WEBHOOK_SOURCES.map((s): RouteDoc => ({ method: 'post', path: `/webhooks/${s.name}`, summary: `${s.name} tracking webhook (the provider\u2019s own payload)`, status: 202, auth: 'signature' })),
   { method: 'post', path: '/webhooks/tiktok-shop', summary: 'TikTok Shop order and package events', auth: 'signature' },
