@@ -6,7 +6,6 @@
  */
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Queue } from 'bullmq';
-import { jobId } from './queues/queues.js';
 
 export const registry = new Registry();
 collectDefaultMetrics({ register: registry, prefix: 'shipment_notifier_' });
@@ -54,21 +53,12 @@ export function errorCode(err: unknown): string {
 }
 
 /**
- * Records update-to-send latency for a notification caused by an update (`causedBy: "update <id>"`).
- * The update's `receivedAt` lives in its BullMQ job (kept a day after completion); a notification
- * held longer than that, or caused by a timer, is simply not observed. Never throws: a metric must not
- * fail a send that already happened.
+ * Records update-to-send latency for a notification caused by an update: from when the update reached
+ * us (carried on the notification record) to when the provider accepted the message.
  */
-export async function observeUpdateToSend(queues: readonly Queue[], causedBy: string | undefined, channel: string, sentAt: Date): Promise<void> {
-  const updatesQueue = queues.find((q) => q.name === 'updates');
-  if (!updatesQueue || !causedBy?.startsWith('update ')) return;
-  try {
-    const job = await updatesQueue.getJob(jobId('u', causedBy.slice('update '.length)));
-    const receivedAt = Date.parse((job?.data as { receivedAt?: string } | undefined)?.receivedAt ?? '');
-    if (Number.isFinite(receivedAt)) metrics.updateToSend.observe({ channel }, Math.max(0, (sentAt.getTime() - receivedAt) / 1000));
-  } catch {
-    // Redis hiccup while reading the job: the sample is lost, the send is not.
-  }
+export function observeUpdateToSend(receivedAt: string | undefined, channel: string, sentAt: Date): void {
+  const at = Date.parse(receivedAt ?? '');
+  if (Number.isFinite(at)) metrics.updateToSend.observe({ channel }, Math.max(0, (sentAt.getTime() - at) / 1000));
 }
 
 /** Sets the queue gauges from Redis just before a scrape, so they are never stale. */

@@ -98,6 +98,7 @@ async function fanOutToRecipient(
             ? { reason: `fallback for ${decision.fallbackFor.channel} (${decision.fallbackFor.reason})` }
             : {}),
       causedBy: job.causedBy,
+      ...(job.receivedAt ? { receivedAt: job.receivedAt } : {}),
       createdAt: now.toISOString(),
       updatedAt: now.toISOString(),
     };

@@ -19,6 +19,8 @@ export interface NotifyJob {
   discriminator: string;
   causedBy: string;
   triggeredAt: string;
+  /** When the update that caused it reached us (absent for timers and API calls). */
+  receivedAt?: string;
 }
 
 export interface SendJob {

@@ -77,7 +77,7 @@ export async function processSend(deps: PipelineDeps, channel: ChannelName, job:
     await idempotency.markSent(record.id, result.providerId);
     await notifications.update(record.id, { status: 'sent', providerId: result.providerId }, deps.now(), result.detail);
     metrics.notifications.inc({ kind: record.kind, channel, status: 'sent' });
-    await observeUpdateToSend(deps.queues.all, record.causedBy, channel, deps.now());
+    observeUpdateToSend(record.receivedAt, channel, deps.now());
     return 'sent';
   } catch (err) {
     await recordFailure(deps, channel, record, recipient, err, attempt);

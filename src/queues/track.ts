@@ -45,6 +45,7 @@ export async function processUpdate(deps: PipelineDeps, job: UpdateJob): Promise
       shipmentId,
       updateId: job.updateId,
       at: now.toISOString(),
+      ...(job.receivedAt ? { receivedAt: job.receivedAt } : {}),
     }));
     if (await shipments.commit(state.version, result.state, pending)) {
       await enqueueTriggers(deps, state.orderId, pending);
@@ -72,6 +73,7 @@ export async function enqueueTriggers(deps: PipelineDeps, orderId: string, pendi
       discriminator: t.discriminator,
       causedBy: t.updateId.startsWith(TIMER_UPDATE_PREFIX) ? `timer sweep at ${t.updateId.slice(TIMER_UPDATE_PREFIX.length)}` : `update ${t.updateId}`,
       triggeredAt: t.at,
+      ...(t.receivedAt ? { receivedAt: t.receivedAt } : {}),
     });
   }
   if (pending[0]) await deps.stores.shipments.clearPending(pending[0].shipmentId, pending.map((t) => t.key));

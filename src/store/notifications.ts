@@ -22,6 +22,8 @@ export interface NotificationRecord {
   causedBy: string;
   createdAt: string;
   updatedAt: string;
+  /** When the update that caused it reached us; the update-to-send latency is measured from it. */
+  receivedAt?: string;
 }
 
 export interface TrailEntry {

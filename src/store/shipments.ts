@@ -33,6 +33,8 @@ export interface PendingTrigger extends Trigger {
   /** Identifies the update that caused it, for the notification trail. */
   updateId: string;
   at: string;
+  /** When the update that fired it reached us, for the update-to-send latency. */
+  receivedAt?: string;
 }
 
 export interface ShipmentStore {
