@@ -197,6 +197,7 @@ export async function startApp(config: Config, options: StartOptions): Promise<A
         },
         twilio: config.twilioAuthToken ? { authToken: config.twilioAuthToken, publicBaseUrl: config.publicBaseUrl } : undefined,
         links: { publicBaseUrl: config.publicBaseUrl, signingSecret: config.signingSecret },
+        vapidPublicKey: config.vapidPublicKey,
         tiktokShop: config.tiktokShopAppKey && config.tiktokShopAppSecret ? { appKey: config.tiktokShopAppKey, appSecret: config.tiktokShopAppSecret } : undefined,
       },
       logger,

@@ -22,6 +22,8 @@ export interface HttpSettings {
   twilio?: { authToken: string; publicBaseUrl: string } | undefined;
   /** Public base URL and signing secret for recipient links and pages. */
   links?: { publicBaseUrl: string; signingSecret: string } | undefined;
+  /** VAPID public key (base64url) browsers subscribe with; unset hides the push button's action. */
+  vapidPublicKey?: string | undefined;
   /** TikTok Shop app credentials; unset disables `/webhooks/tiktok-shop`. */
   tiktokShop?: { appKey: string; appSecret: string } | undefined;
 }

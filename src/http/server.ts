@@ -25,6 +25,7 @@ import { registerMetricsRoute } from './metrics-route.js';
 import { registerAdminSessionRoutes } from './admin-session.js';
 import { registerAdminQueues } from './admin-queues.js';
 import { registerOpenApiRoute } from './openapi.js';
+import { registerAdminPages } from './admin/index.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -123,5 +124,6 @@ export function buildServer(deps: HttpDeps): FastifyInstance {
   registerAdminSessionRoutes(app, deps);
   registerAdminQueues(app, deps);
   registerOpenApiRoute(app, deps);
+  registerAdminPages(app, deps);
   return app;
 }

@@ -8,6 +8,7 @@ import type { HttpDeps } from '../deps.js';
 import { PAGE_HEADERS } from './html.js';
 import { registerPreferencePages } from './preferences-page.js';
 import { registerUnsubscribeRoutes } from './unsubscribe.js';
+import { registerPushPage } from './push-page.js';
 
 export function registerPages(app: FastifyInstance, deps: HttpDeps): void {
   void app.register(async (scope) => {
@@ -18,5 +19,6 @@ export function registerPages(app: FastifyInstance, deps: HttpDeps): void {
     scope.addContentTypeParser('multipart/form-data', { parseAs: 'buffer' }, (_request, _body, done) => done(null, {}));
     registerUnsubscribeRoutes(scope, deps);
     registerPreferencePages(scope, deps);
+    registerPushPage(scope, deps);
   });
 }

@@ -90,6 +90,7 @@ ${kindRows(recipient)}
 ${quietHoursBlock(recipient)}
 </fieldset>
 <p><button class="primary" type="submit" name="action" value="save">Save preferences</button></p>
+<p><a href="${escapeHtml(action.replace('/preferences?', '/preferences/push?'))}">Get browser notifications on this device</a></p>
 <fieldset><legend>Unsubscribe from everything</legend>
 <p>Stop every email, text message and browser notification about your orders.</p>
 <button type="submit" name="action" value="unsubscribe_all">Unsubscribe from everything</button>
