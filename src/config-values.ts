@@ -80,3 +80,20 @@ export const concurrencyMap = z.string().transform((value, ctx) => {
 export function isWorker(name: string): name is WorkerName {
   return (WORKER_NAMES as readonly string[]).includes(name);
 }
+
+/** `redisUrl` → `REDIS_URL`: the variable names are derived, so a key and its variable cannot disagree. */
+export function envName(name: string): string {
+  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
+}
+
+export function shown(value: string | undefined, doc: OptionDoc): string {
+  if (value === undefined) return 'nothing';
+  return doc.secret === true ? `a value of ${value.length} characters (not shown)` : JSON.stringify(value);
+}
+
+/** A wildcard listen address is not something a browser can open; links point at the loopback instead. */
+export function linkHost(host: string): string {
+  if (host === '0.0.0.0') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}

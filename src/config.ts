@@ -5,21 +5,8 @@
  */
 import { z } from 'zod';
 import {
-  base64UrlBytes,
-  baseUrl,
-  concurrencyMap,
-  emailAddress,
-  hours,
-  integer,
-  matching,
-  option,
-  optionDocs,
-  type OptionDoc,
-  positiveDecimal,
-  standardWebhooksSecret,
-  text,
-  url,
-  workerList,
+  base64UrlBytes, baseUrl, concurrencyMap, emailAddress, envName, hours, integer, linkHost, matching, option, optionDocs,
+  positiveDecimal, shown, standardWebhooksSecret, text, url, workerList,
 } from './config-values.js';
 import { WORKER_NAMES, type WorkerName } from './queues/names.js';
 
@@ -345,21 +332,4 @@ export function describeConfig(): ConfigRow[] {
 
 function fieldNames(): FieldName[] {
   return Object.keys(fields.shape) as FieldName[];
-}
-
-/** `redisUrl` → `REDIS_URL`: the variable names are derived, so a key and its variable cannot disagree. */
-function envName(name: string): string {
-  return name.replace(/([a-z0-9])([A-Z])/g, '$1_$2').toUpperCase();
-}
-
-function shown(value: string | undefined, doc: OptionDoc): string {
-  if (value === undefined) return 'nothing';
-  return doc.secret === true ? `a value of ${value.length} characters (not shown)` : JSON.stringify(value);
-}
-
-/** A wildcard listen address is not something a browser can open; links point at the loopback instead. */
-function linkHost(host: string): string {
-  if (host === '0.0.0.0') return '127.0.0.1';
-  if (host === '::') return '[::1]';
-  return host.includes(':') ? `[${host}]` : host;
 }
